@@ -1,0 +1,137 @@
+"""The `rag` command line: index, status and chunk inspection (more commands join as they land)."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .settings import Settings
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def _fail(message: str, code: int = 2):
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env RAG_CORPUS_DIR; default ./corpus].")
+@click.option("--index-dir", type=click.Path(path_type=Path), help="Where the index lives [env RAG_INDEX_DIR; default ./index].")
+@click.option("--models-dir", type=click.Path(path_type=Path), help="Converted model cache [env RAG_MODELS_DIR; default ./models].")
+@click.option("--embedder", type=click.Choice(["e5", "fake"]), help="Embedding model [env RAG_EMBEDDER; default e5].")
+@click.option("--chunk-size", type=int, help="Chunk size in characters [env RAG_CHUNK_SIZE; default 300].")
+@click.option("--chunk-overlap", type=int, help="Chunk overlap in characters [env RAG_CHUNK_OVERLAP; default 60].")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.pass_context
+def main(ctx, corpus_dir, index_dir, models_dir, embedder, chunk_size, chunk_overlap, verbose):
+    """简报问答 (bulletin Q&A): offline question answering over work bulletins.
+
+    \b
+    Examples:
+      rag index                  index every document under corpus/
+      rag index --status         what is indexed
+      rag chunks --source 001_eb6c7646fcb03bb7.txt
+    """
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir, models_dir=models_dir,
+                                     embedder=embedder, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    ctx.obj = {"settings": settings}
+
+
+def _print_status(status: dict) -> None:
+    click.echo(f"Index:      {status['index']}")
+    click.echo(f"Model:      {status['embedding_model']} ({status['dimension']}-d)")
+    click.echo(f"Chunking:   {status['chunk_size']} chars, overlap {status['chunk_overlap']}")
+    click.echo(f"Built at:   {status['built_at']} (rag {status['package_version']})")
+    click.echo(f"Contents:   {status['files']} files, {status['articles']} articles, {status['chunks']} chunks")
+    for d in status["documents"]:
+        meta = " ".join(x for x in [d["bulletin"], f"第{d['issue']}期" if d["issue"] else None, d["date"]] if x)
+        click.echo(f"  {d['key']}  [{d['kind']}] {meta or '-'}  {d['n_articles']} articles, {d['n_chunks']} chunks")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--status", "show_status", is_flag=True, help="Show what is indexed instead of updating.")
+@click.option("--rebuild", is_flag=True, help="Re-embed everything (needed after changing model or chunking).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary object on stdout.")
+@click.pass_context
+def index(ctx, paths, show_status, rebuild, as_json):
+    """Index new or changed documents under PATHS (default: the corpus folder).
+
+    Only new or changed files are embedded; files deleted from a scanned folder leave the index.
+    The exit code is 1 when any file failed (the others are still indexed).
+    """
+    from .index import BulletinIndex
+    from .indexer import update_index
+    from .store.manifest import IndexError_
+
+    settings = _settings(ctx)
+    if show_status:
+        try:
+            idx = BulletinIndex.open(settings, check=False)
+        except IndexError_ as exc:
+            _fail(str(exc))
+        status = idx.status()
+        idx.close()
+        click.echo(json.dumps(status, ensure_ascii=False, indent=2)) if as_json else _print_status(status)
+        return
+    try:
+        summary = update_index(settings, list(paths) or None, rebuild=rebuild, show_progress=None if not as_json else None)
+    except IndexError_ as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("interrupted; the previous index is unchanged", 130)
+    result = summary.to_dict()
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        click.echo(f"Indexed in {result['seconds']} s: {len(result['added'])} added, {len(result['changed'])} changed, "
+                   f"{len(result['removed'])} removed, {result['unchanged']} unchanged; "
+                   f"{result['chunks_embedded']} chunks embedded, {result['chunks_total']} chunks in the index.")
+        for d in result["duplicates"]:
+            click.echo(f"  duplicate: {d['file']} has the same content as {d['duplicate_of']} (not indexed twice)")
+        for f in result["failed"]:
+            click.echo(f"  FAILED: {f['error']}", err=True)
+    if result["failed"]:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--source", help="Only chunks of this file (as shown by `rag index --status`).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def chunks(ctx, source, as_json):
+    """List the indexed chunks with their metadata: what retrieval sees."""
+    from .index import BulletinIndex
+    from .store.manifest import IndexError_
+
+    try:
+        idx = BulletinIndex.open(_settings(ctx), check=False)
+    except IndexError_ as exc:
+        _fail(str(exc))
+    rows = idx.chunks(source)
+    if source and not rows:
+        _fail(f"no chunks for source {source!r}; see `rag index --status` for the indexed files")
+    for c in rows:
+        d = {"id": c.id, "source": c.source, "bulletin": c.bulletin, "issue": c.issue, "date": c.date,
+             "section": c.section, "title": c.title, "text": c.text, "start": c.start, "end": c.end}
+        if as_json:
+            click.echo(json.dumps(d, ensure_ascii=False))
+        else:
+            head = " · ".join(x for x in [c.source, c.section, c.title] if x)
+            click.echo(f"── {head} [{c.start}:{c.end}]\n{c.text}\n")
+    idx.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,67 @@
+"""Read side of the index: open the served generation and search it (dense and BM25)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from .embeddings import Embedder, make_embedder
+from .models import Chunk, Hit
+from .settings import Settings
+from .store.chunks import ChunkStore
+from .store.keyword import KeywordIndex, tokenize
+from .store.manifest import IndexMissing, Manifest, current_generation
+from .store.vectors import VectorIndex
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BulletinIndex:
+    """One consistent generation of the index: manifest, chunk store, vectors and keyword index."""
+
+    folder: Path
+    manifest: Manifest
+    store: ChunkStore
+    vectors: VectorIndex
+    keywords: KeywordIndex
+    embedder: Embedder
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None, check: bool = True) -> "BulletinIndex":
+        folder = current_generation(settings.index_dir)
+        if folder is None:
+            raise IndexMissing(f"No index in {settings.index_dir}; build it with `rag index`.")
+        manifest = Manifest.load(folder)
+        embedder = embedder or make_embedder(settings)
+        if check:
+            manifest.check_compatible(embedder.model_id, embedder.dimension, settings.chunk_size,
+                                      settings.chunk_overlap)
+        return cls(folder=folder, manifest=manifest, store=ChunkStore(folder / "chunks.sqlite", readonly=True),
+                   vectors=VectorIndex.load(folder / "vectors.faiss"),
+                   keywords=KeywordIndex.load(folder / "keyword"), embedder=embedder)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _hits(self, pairs: list[tuple[int, float]]) -> list[Hit]:
+        chunks = self.store.chunks_by_ids([i for i, _ in pairs])
+        return [Hit(chunks[i], s, rank) for rank, (i, s) in enumerate(pairs, 1) if i in chunks]
+
+    def search_dense(self, query: str, k: int = 8) -> list[Hit]:
+        vec = self.embedder.embed_query(query)
+        return self._hits(self.vectors.search(vec, k))
+
+    def search_bm25(self, query: str, k: int = 8) -> list[Hit]:
+        return self._hits(self.keywords.search(tokenize(query), k))
+
+    def chunks(self, source: str | None = None) -> list[Chunk]:
+        return list(self.store.iter_chunks(source))
+
+    def status(self) -> dict:
+        m = self.manifest
+        return {"index": str(self.folder), "embedding_model": m.embedding_model, "dimension": m.dimension,
+                "chunk_size": m.chunk_size, "chunk_overlap": m.chunk_overlap, "built_at": m.built_at,
+                "package_version": m.package_version, **self.store.counts(),
+                "vectors": len(self.vectors), "keyword_docs": len(self.keywords),
+                "documents": self.store.files()}

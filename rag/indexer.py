@@ -1,0 +1,248 @@
+"""Write side of the index: incremental, crash-safe updates from a set of files and folders.
+
+Only new or changed files are parsed; only chunks whose text is new are embedded (vectors of
+unchanged chunks are reused by content hash); removed files leave the store, FAISS and BM25.
+The new state is written beside the served one and switched in atomically (see ``store.manifest``).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock, Timeout
+from tqdm import tqdm
+
+from . import __version__
+from .chunking import chunk_articles
+from .embeddings import Embedder, make_embedder
+from .loaders import SUPPORTED, LoadError, load_text
+from .models import sha256_hex
+from .settings import Settings
+from .store.chunks import ChunkStore
+from .store.keyword import KeywordIndex, tokenize
+from .store.manifest import (IndexError_, Manifest, current_generation, new_generation_dir, prune_generations,
+                             publish_generation)
+from .store.vectors import VectorIndex
+from .structure import parse_document
+
+log = logging.getLogger(__name__)
+
+
+class IndexBusy(IndexError_):
+    """Another `rag index` holds the lock."""
+
+
+@dataclass
+class Summary:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[dict] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
+    chunks_embedded: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"added": self.added, "changed": self.changed, "removed": self.removed, "unchanged": self.unchanged,
+                "failed": self.failed, "duplicates": self.duplicates, "chunks_embedded": self.chunks_embedded,
+                "chunks_total": self.chunks_total, "seconds": round(self.seconds, 2)}
+
+
+@dataclass
+class _Found:
+    key: str
+    path: Path
+    sha256: str
+    size: int
+
+
+def file_key(path: Path, corpus_dir: Path) -> str:
+    """How a file is named in the index: relative to the corpus folder when inside it, else absolute."""
+    path = path.resolve()
+    try:
+        return path.relative_to(Path(corpus_dir).resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def scan(paths: list[Path], corpus_dir: Path, summary: Summary) -> tuple[list[_Found], list[Path]]:
+    """Supported files under ``paths`` (hidden files skipped), and the roots that were scanned."""
+    found: list[_Found] = []
+    roots: list[Path] = []
+    for root in paths:
+        root = Path(root)
+        if not root.exists():
+            summary.failed.append({"file": str(root), "error": f"{root}: no such file or folder"})
+            continue
+        roots.append(root.resolve())
+        if root.is_file():
+            candidates = [root]
+        else:
+            candidates = sorted(p for p in root.rglob("*")
+                                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+            skipped = [p.name for p in candidates if p.suffix.lower() not in SUPPORTED]
+            if skipped:
+                log.info("skipping %d unsupported file(s): %s", len(skipped), ", ".join(skipped[:10]))
+            candidates = [p for p in candidates if p.suffix.lower() in SUPPORTED]
+        for p in candidates:
+            try:
+                found.append(_Found(file_key(p, corpus_dir), p.resolve(), _sha256_file(p), p.stat().st_size))
+            except OSError as exc:
+                summary.failed.append({"file": p.name, "error": f"{p.name}: cannot be read ({exc.strerror})"})
+    return found, roots
+
+
+def _under(key_path: Path, roots: list[Path]) -> bool:
+    return any(key_path == r or r in key_path.parents for r in roots)
+
+
+def update_index(settings: Settings, paths: list[Path] | None = None, rebuild: bool = False,
+                 embedder: Embedder | None = None, show_progress: bool | None = None) -> Summary:
+    """Bring the index in line with ``paths`` (default: the corpus folder) and publish it atomically."""
+    t0 = time.monotonic()
+    index_dir = Path(settings.index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index_dir / ".lock"))
+    try:
+        lock.acquire(timeout=settings.lock_timeout)
+    except Timeout as exc:
+        raise IndexBusy(f"Another `rag index` is updating {index_dir}; wait for it to finish "
+                        "(or raise RAG_LOCK_TIMEOUT to wait automatically).") from exc
+    try:
+        summary = _update_locked(settings, paths or [settings.corpus_dir], rebuild,
+                                 embedder or make_embedder(settings), show_progress)
+    finally:
+        lock.release()
+    summary.seconds = time.monotonic() - t0
+    return summary
+
+
+def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedder: Embedder,
+                   show_progress: bool | None) -> Summary:
+    index_dir = Path(settings.index_dir)
+    quiet = None if show_progress is None else not show_progress  # None: bars only on a terminal
+    prune_generations(index_dir)
+    summary = Summary()
+    old_folder = None if rebuild else current_generation(index_dir)
+    old_manifest = Manifest.load(old_folder) if old_folder else None
+    if old_manifest:
+        old_manifest.check_compatible(embedder.model_id, embedder.dimension, settings.chunk_size,
+                                      settings.chunk_overlap)
+    found, roots = scan(paths, settings.corpus_dir, summary)
+    old_files = dict(old_manifest.files) if old_manifest else {}
+    old_store = ChunkStore(old_folder / "chunks.sqlite", readonly=True) if old_folder else None
+    old_paths = {f["key"]: Path(f["path"]) for f in old_store.files()} if old_store else {}
+
+    # classify; a file whose content equals another indexed file is reported, not indexed twice
+    present = {f.key for f in found}
+    alive = [k for k in old_files if k in present or not _under(old_paths.get(k, Path(k)), roots)]
+    seen_hash: dict[str, str] = {old_files[k]: k for k in alive}
+    todo: list[_Found] = []
+    dup_keys: set[str] = set()
+    for f in found:
+        if old_files.get(f.key) == f.sha256:
+            summary.unchanged += 1
+            continue
+        twin = seen_hash.get(f.sha256)
+        if twin and twin != f.key:
+            summary.duplicates.append({"file": f.key, "duplicate_of": twin})
+            dup_keys.add(f.key)
+            continue
+        seen_hash[f.sha256] = f.key
+        todo.append(f)
+    removed = [k for k in old_files
+               if (k not in present and _under(old_paths.get(k, Path(k)), roots)) or k in dup_keys]
+
+    tmp, final = new_generation_dir(index_dir)
+    try:
+        if old_store:
+            old_store.copy_to(tmp / "chunks.sqlite")
+            old_store.close()
+        store = ChunkStore(tmp / "chunks.sqlite")
+        vectors = VectorIndex.load(old_folder / "vectors.faiss") if old_folder else VectorIndex.empty(embedder.dimension)
+        files = dict(old_files)
+        # parse and chunk new/changed files; a file that fails keeps its previous version indexed
+        parsed = []
+        for f in tqdm(todo, desc="files", unit="file", disable=quiet):
+            try:
+                doc = parse_document(load_text(f.path), f.key)
+                if not doc.articles:
+                    raise LoadError(f.path, "contains no text after cleaning")
+                chunks = chunk_articles(doc.articles, settings.chunk_size, settings.chunk_overlap)
+            except LoadError as exc:
+                summary.failed.append({"file": f.key, "error": str(exc)})
+                log.warning("%s", exc)
+                continue
+            parsed.append((f, doc, chunks))
+        # vectors of chunks about to be replaced can be reused when their text is unchanged
+        replaced = [f.key for f, _, _ in parsed if f.key in files] + removed
+        reusable = store.vectors_by_hash(replaced)
+        reuse_vecs = {h: vectors.reconstruct(fid) for h, fid in reusable.items()}
+        for key in replaced:
+            vectors.remove(store.delete_source(key))
+            files.pop(key, None)
+        summary.removed = sorted(removed)
+        to_embed: list[tuple[int, str]] = []
+        pending = []
+        for f, doc, chunks in parsed:
+            texts = [c.embed_text() for c in chunks]
+            hashes = [sha256_hex(embedder.model_id, t) for t in texts]
+            now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            row = {"key": f.key, "path": str(f.path), "sha256": f.sha256, "size": f.size, "indexed_at": now,
+                   "kind": doc.meta.kind, "bulletin": doc.meta.bulletin, "issue": doc.meta.issue,
+                   "date": doc.meta.date, "publisher": doc.meta.publisher, "n_articles": len(doc.articles),
+                   "n_chunks": len(chunks)}
+            store.add_file(row, doc.articles, chunks, hashes, [tokenize(t) for t in texts])
+            pending.append((chunks, texts, hashes))
+            files[f.key] = f.sha256
+            (summary.changed if f.key in old_files else summary.added).append(f.key)
+        all_new = [(c, t, h) for chunks, texts, hashes in pending for c, t, h in zip(chunks, texts, hashes)]
+        need = [(i, t) for i, (c, t, h) in enumerate(all_new) if h not in reuse_vecs]
+        new_vecs = np.zeros((len(all_new), embedder.dimension), dtype=np.float32)
+        for i, (c, t, h) in enumerate(all_new):
+            if h in reuse_vecs:
+                new_vecs[i] = reuse_vecs[h]
+        if need:
+            with tqdm(total=len(need), desc="chunks", unit="chunk", disable=quiet) as bar:
+                emb = embedder.embed_passages([t for _, t in need], settings.batch_size, progress=bar.update)
+            for (i, _), v in zip(need, emb):
+                new_vecs[i] = v
+        summary.chunks_embedded = len(need)
+        vectors.add([c.faiss_id for c, _, _ in all_new], new_vecs)
+        store.commit()
+        ids, toks = store.all_tokens()
+        KeywordIndex.build(ids, toks).save(tmp / "keyword")
+        vectors.save(tmp / "vectors.faiss")
+        counts = store.counts()
+        if counts["chunks"] != len(vectors):
+            raise RuntimeError(f"internal error: {counts['chunks']} chunks but {len(vectors)} vectors")
+        store.close()
+        summary.chunks_total = counts["chunks"]
+        Manifest(embedding_model=embedder.model_id, dimension=embedder.dimension, chunk_size=settings.chunk_size,
+                 chunk_overlap=settings.chunk_overlap, package_version=__version__,
+                 built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), files=files,
+                 counts=counts).save(tmp)
+        publish_generation(index_dir, tmp, final)
+    except BaseException:
+        # the served generation is untouched; the half-built one is removed now or on the next run
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    prune_generations(index_dir)
+    return summary

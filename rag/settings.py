@@ -1,0 +1,60 @@
+"""One settings object, read from ``RAG_*`` environment variables and overridable from the CLI."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_dir(name: str) -> Path:
+    """Folders default to the project checkout when run from it, else to the current directory."""
+    if (PROJECT_ROOT / "pyproject.toml").is_file():
+        return PROJECT_ROOT / name
+    return Path.cwd() / name
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path
+    index_dir: Path
+    models_dir: Path
+    embedder: str = "e5"  # "e5" (the real model) or "fake" (deterministic, for tests)
+    chunk_size: int = 300  # characters; e5 counts roughly one token per 1-1.5 Chinese characters
+    chunk_overlap: int = 60  # characters carried over from the previous chunk (whole sentences)
+    batch_size: int = 16
+    lock_timeout: float = 0.0  # seconds a second `rag index` waits for the first one
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        values: dict = {
+            "corpus_dir": Path(env.get("RAG_CORPUS_DIR") or _default_dir("corpus")),
+            "index_dir": Path(env.get("RAG_INDEX_DIR") or _default_dir("index")),
+            "models_dir": Path(env.get("RAG_MODELS_DIR") or _default_dir("models")),
+        }
+        casts = {f.name: f.type for f in fields(cls)}
+        for name in ("embedder", "chunk_size", "chunk_overlap", "batch_size", "lock_timeout"):
+            raw = env.get(f"RAG_{name.upper()}")
+            if raw:
+                try:
+                    values[name] = {"int": int, "float": float}.get(casts[name], str)(raw)
+                except ValueError as exc:
+                    raise ValueError(f"RAG_{name.upper()}={raw!r} is not a valid {casts[name]}") from exc
+        settings = cls(**values)
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        if clean:
+            settings = replace(settings, **{k: Path(v) if k.endswith("_dir") else v for k, v in clean.items()})
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.chunk_size < 50:
+            raise ValueError(f"chunk size {self.chunk_size} is too small (minimum 50 characters)")
+        if not 0 <= self.chunk_overlap < self.chunk_size // 2:
+            raise ValueError(f"chunk overlap {self.chunk_overlap} must be between 0 and half the chunk size")
+        if self.embedder not in ("e5", "fake"):
+            raise ValueError(f"unknown embedder {self.embedder!r}; expected 'e5' or 'fake'")
+        if self.batch_size < 1:
+            raise ValueError("batch size must be at least 1")

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# 简报问答 — one entry point for a fresh machine.
+#   bash run.sh          install (first time), index the sample corpus and show what is indexed
+#   bash run.sh test     install (first time) and run the whole test suite (unit + integration)
+#   bash run.sh slow     the long-running tests (marked slow)
+#   bash run.sh setup    only install
+set -euo pipefail
+cd "$(dirname "$0")"
+VENV="${RAG_VENV:-.venv}"
+PY="${PYTHON:-python3}"
+
+setup() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        echo ">> creating virtual environment $VENV" >&2
+        "$PY" -m venv "$VENV"
+    fi
+    local stamp="$VENV/.rag-installed" want
+    want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        echo ">> installing dependencies (CPU-only torch 2.13.0; a few minutes the first time)" >&2
+        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet -e '.[test]'
+        echo "$want" > "$stamp"
+    fi
+}
+
+case "${1:-app}" in
+    setup) setup ;;
+    app)
+        setup
+        "$VENV/bin/rag" index
+        "$VENV/bin/rag" index --status
+        ;;
+    test)
+        setup
+        shift || true
+        "$VENV/bin/python" -m pytest -m "not slow" "$@"
+        ;;
+    slow)
+        setup
+        shift || true
+        "$VENV/bin/python" -m pytest -m slow "$@"
+        ;;
+    *) echo "usage: bash run.sh [app|test|slow|setup]" >&2; exit 2 ;;
+esac
