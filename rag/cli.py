@@ -133,5 +133,7 @@ def chunks(ctx, source, as_json):
     idx.close()
 
 
+from . import cli_ask  # noqa: E402,F401  (registers ask/retrieve/chat/eval)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

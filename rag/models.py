@@ -95,3 +95,4 @@ class Hit:
     chunk: Chunk
     score: float
     rank: int = 0
+    dense: float | None = None  # cosine to the query, when the dense side scored this chunk

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +25,16 @@ class Settings:
     chunk_overlap: int = 60  # characters carried over from the previous chunk (whole sentences)
     batch_size: int = 16
     lock_timeout: float = 0.0  # seconds a second `rag index` waits for the first one
+    llm: str = "local"  # "local" (GGUF via xllamacpp), "openai" (any compatible endpoint) or "extractive"
+    llm_base_url: str = ""  # for llm=openai, e.g. https://api.deepseek.com/v1 or http://127.0.0.1:11434/v1
+    llm_model: str = ""  # for llm=openai
+    llm_api_key: str = field(default="", repr=False)  # never printed or logged
+    llm_max_tokens: int = 160
+    llm_threads: int = 2
+    llm_ctx: int = 4096
+    top_k: int = 6  # passages retrieved
+    context_passages: int = 3  # passages shown to the LLM
+    passage_chars: int = 120  # characters per passage in the prompt (keeps the first token fast)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -35,7 +45,9 @@ class Settings:
             "models_dir": Path(env.get("RAG_MODELS_DIR") or _default_dir("models")),
         }
         casts = {f.name: f.type for f in fields(cls)}
-        for name in ("embedder", "chunk_size", "chunk_overlap", "batch_size", "lock_timeout"):
+        for name in ("embedder", "chunk_size", "chunk_overlap", "batch_size", "lock_timeout", "llm", "llm_base_url",
+                     "llm_model", "llm_api_key", "llm_max_tokens", "llm_threads", "llm_ctx", "top_k",
+                     "context_passages", "passage_chars"):
             raw = env.get(f"RAG_{name.upper()}")
             if raw:
                 try:
@@ -56,5 +68,11 @@ class Settings:
             raise ValueError(f"chunk overlap {self.chunk_overlap} must be between 0 and half the chunk size")
         if self.embedder not in ("e5", "fake"):
             raise ValueError(f"unknown embedder {self.embedder!r}; expected 'e5' or 'fake'")
+        if self.llm not in ("local", "openai", "extractive"):
+            raise ValueError(f"unknown LLM backend {self.llm!r}; expected 'local', 'openai' or 'extractive'")
+        if self.llm == "openai" and not self.llm_base_url:
+            raise ValueError("RAG_LLM=openai needs RAG_LLM_BASE_URL (and usually RAG_LLM_MODEL, RAG_LLM_API_KEY)")
+        if self.top_k < 1 or self.context_passages < 1 or self.passage_chars < 40:
+            raise ValueError("top_k and context_passages must be >= 1 and passage_chars >= 40")
         if self.batch_size < 1:
             raise ValueError("batch size must be at least 1")

@@ -41,3 +41,16 @@ def corpus(tmp_path) -> Path:
 def settings(tmp_path, corpus) -> Settings:
     return Settings.from_env(env={}, corpus_dir=corpus, index_dir=tmp_path / "index",
                              models_dir=tmp_path / "models", embedder="fake")
+
+
+@pytest.fixture(scope="session")
+def fake_index_settings(tmp_path_factory) -> Settings:
+    """The sample corpus indexed once with the fake embedder (read-only for the tests that use it)."""
+    from rag.embeddings.fake import FakeEmbedder
+    from rag.indexer import update_index
+
+    root = tmp_path_factory.mktemp("shared-index")
+    s = Settings.from_env(env={}, corpus_dir=SAMPLE_CORPUS, index_dir=root / "index", models_dir=root / "models",
+                          embedder="fake", llm="extractive")
+    update_index(s, embedder=FakeEmbedder(), show_progress=False)
+    return s

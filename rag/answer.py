@@ -1,0 +1,239 @@
+"""Answering a question: rewrite follow-ups, retrieve, refuse when nothing is relevant, generate with
+citations (or extract), verify the citations and fall back to extracted evidence when the model refuses
+against strong evidence or cites nothing."""
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+
+from .citations import MARKER_RE as MARKERS_RE
+from .citations import NOT_FOUND, attribute, cited_numbers, is_refusal, normalise_markers
+from .evidence import (content_tokens, extractive_answer, idf_from_hits, judge_relevance, missing_tokens,
+                       trim_passage)
+from .index import BulletinIndex
+from .models import Hit
+from .retrieval import Filters, HybridRetriever
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+MAX_QUESTION_CHARS = 500
+_FOLLOWUP_RE = re.compile(r"^(那|那么|那个|它|他|她|他们|它们|这|该|此|其|还有|另外)|呢[？?]?$|^(为什么|怎么样)[？?]?$")
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as given (empty, only punctuation…)."""
+
+
+@dataclass
+class Citation:
+    n: int
+    source: str
+    bulletin: str | None
+    issue: str | None
+    date: str | None
+    section: str | None
+    title: str | None
+    text: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+    standalone_question: str | None = None
+    backend: str = ""
+    fallback: str | None = None  # why the extractive answer replaced the model's, if it did
+    prompt_tokens: int | None = None
+    passages: list[Citation] = field(default_factory=list)  # everything shown to the model
+
+    def to_dict(self, full: bool = False) -> dict:
+        d = {"question": self.question, "answer": self.answer, "refused": self.refused,
+             "citations": [asdict(c) for c in self.citations], "timings": self.timings}
+        if full:
+            d.update(standalone_question=self.standalone_question, backend=self.backend, fallback=self.fallback,
+                     prompt_tokens=self.prompt_tokens, passages=[asdict(c) for c in self.passages])
+        return d
+
+
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def unsupported(text: str, question: str, passages: list[Hit]) -> str | None:
+    """Why a model answer cannot be shown as it is, or None: it cites nothing, it states a number found
+    in no passage (a hallucinated figure), or a number was asked for and it gives none."""
+    from .evidence import _ASKS_NUMBER
+
+    if not cited_numbers(text):
+        return "model answer cites no passage"
+    body = MARKERS_RE.sub("", text)
+    shown = question + "".join(p.chunk.embed_text() for p in passages)
+    for num in _NUMBER_RE.findall(body):
+        if not re.search(rf"(?<![\d.]){re.escape(num)}(?![\d]|\.\d)", shown):
+            return f"model answer states {num}, which no passage contains"
+    if _ASKS_NUMBER.search(question) and not re.search(r"[\d一二三四五六七八九十百千万两]", body):
+        return "a number was asked for and the model answer gives none"
+    return None
+
+
+def _citation(n: int, h: Hit) -> Citation:
+    c = h.chunk
+    return Citation(n, c.source, c.bulletin, c.issue, c.date, c.section, c.title, c.text, c.start, c.end,
+                    round(float(h.score), 4))
+
+
+def wants_metadata(question: str) -> bool:
+    """Questions about the bulletin itself (issue, publication date, section) get passage metadata."""
+    return bool(re.search(r"(期|简报|出刊|出版|刊发|刊登|登在|栏目|版面|哪份|发布)", question))
+
+
+def clean_question(question: str) -> str:
+    q = (question or "").strip()
+    if not q:
+        raise QuestionError("请输入问题。(The question is empty.)")
+    if not re.search(r"[\w\u3400-\u9fff]", q):
+        raise QuestionError("问题只包含标点符号，请输入具体的问题。(The question has no words.)")
+    return q[:MAX_QUESTION_CHARS]
+
+
+def looks_like_followup(question: str) -> bool:
+    q = question.strip()
+    return bool(_FOLLOWUP_RE.search(q)) or len(re.sub(r"[^\w\u3400-\u9fff]", "", q)) <= 4
+
+
+class Assistant:
+    """Holds the index, the retriever and (lazily) the LLM chain; one per process, shared by sessions."""
+
+    def __init__(self, settings: Settings, index: BulletinIndex | None = None, chat_model=None):
+        self.settings = settings
+        self.index = index or BulletinIndex.open(settings)
+        self.retriever = HybridRetriever(self.index)
+        self._chat_model = chat_model
+        self._chain = None
+
+    @property
+    def backend(self) -> str:
+        return "custom" if self._chat_model is not None else self.settings.llm
+
+    def chain(self):
+        if self._chain is None:
+            from .chain import AnswerChain, make_chat_model
+
+            model = self._chat_model if self._chat_model is not None else make_chat_model(self.settings)
+            self._chain = AnswerChain(model)
+        return self._chain
+
+    def warm_up(self) -> None:
+        """Load the embedder (and the LLM server, for the local backend) before the first question."""
+        self.index.embedder.embed_query("预热")
+        if self.backend != "extractive":
+            self.chain()
+
+    def standalone(self, question: str, history: list[str]) -> str:
+        if not history or not looks_like_followup(question):
+            return question
+        if self.backend == "extractive":
+            return f"{history[-1]} {question}"
+        try:
+            return self.chain().rewrite(question, history)
+        except Exception as exc:  # a rewrite failure must not lose the question
+            log.warning("follow-up rewrite failed (%s); using the history as context", type(exc).__name__)
+            return f"{history[-1]} {question}"
+
+    def stream(self, question: str, history: list[str] | None = None, filters: Filters | None = None,
+               mode: str = "hybrid") -> Iterator[str | Answer]:
+        """Yield answer text deltas as they are generated, then the final :class:`Answer`.
+
+        The final answer's text is authoritative: it can differ from the streamed text when the
+        citations were repaired or the extractive fallback replaced the model's answer.
+        """
+        t0 = time.monotonic()
+        question = clean_question(question)
+        standalone = self.standalone(question, history or [])
+        hits = self.retriever.retrieve(standalone, k=self.settings.top_k, mode=mode, filters=filters)
+        t_retrieved = time.monotonic()
+        timings = {"retrieve_ms": round((t_retrieved - t0) * 1000)}
+        rel = judge_relevance(standalone, hits)
+        toks = content_tokens(standalone)
+        idf = idf_from_hits(toks, hits)
+        passages = [trim_passage(h, toks, self.settings.passage_chars, idf, standalone)
+                    for h in hits[:self.settings.context_passages]]
+        answer = Answer(question=question, answer="", refused=False, standalone_question=standalone,
+                        backend=self.backend, passages=[_citation(n, h) for n, h in enumerate(passages, 1)])
+        if not rel.relevant:
+            answer.answer, answer.refused = NOT_FOUND, True
+            answer.timings = {**timings, "first_token_ms": None, "total_ms": round((time.monotonic() - t0) * 1000)}
+            yield NOT_FOUND
+            yield answer
+            return
+        if self.backend == "extractive":
+            text, used = extractive_answer(standalone, passages)
+            answer.answer = text or NOT_FOUND
+            answer.refused = not text
+            yield answer.answer
+            self._finish(answer, passages, timings, t0, None)
+            yield answer
+            return
+        chain = self.chain()
+        pieces: list[str] = []
+        first = None
+        for delta in chain.stream(standalone, passages, with_meta=wants_metadata(standalone)):
+            if first is None:
+                first = time.monotonic()
+            pieces.append(delta)
+            yield delta
+        answer.prompt_tokens = (chain.last_usage or {}).get("input_tokens")
+        raw = "".join(pieces).strip()
+        text = normalise_markers(raw, len(passages))
+        if is_refusal(text):
+            if rel.sentence >= 0.75 and not missing_tokens(toks, passages):
+                answer.fallback = "model refused although a passage matches the question"
+                text = extractive_answer(standalone, passages)[0]
+            else:
+                answer.answer, answer.refused = NOT_FOUND, True
+                self._finish(answer, [], timings, t0, first)
+                yield answer
+                return
+        else:
+            from .chain import passage_label
+
+            text = attribute(text, [passage_label(n, p, True) for n, p in enumerate(passages, 1)])
+            problem = unsupported(text, standalone, passages)
+            if problem:
+                extracted = extractive_answer(standalone, passages)[0]
+                answer.fallback = problem
+                if extracted:
+                    text = extracted
+                elif not problem.startswith("a number was asked"):
+                    answer.answer, answer.refused = NOT_FOUND, True
+                    self._finish(answer, [], timings, t0, first)
+                    yield answer
+                    return
+        answer.answer = text
+        self._finish(answer, passages, timings, t0, first)
+        yield answer
+
+    def _finish(self, answer: Answer, passages: list[Hit], timings: dict, t0: float, first: float | None) -> None:
+        used = [n for n in cited_numbers(answer.answer) if 1 <= n <= len(passages)]
+        answer.citations = [_citation(n, passages[n - 1]) for n in sorted(used)]
+        if not answer.citations and not answer.refused:
+            answer.refused = is_refusal(answer.answer)
+        answer.timings = {**timings,
+                          "first_token_ms": round((first - t0) * 1000) if first else None,
+                          "total_ms": round((time.monotonic() - t0) * 1000)}
+
+    def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None,
+            mode: str = "hybrid") -> Answer:
+        final = None
+        for item in self.stream(question, history, filters, mode):
+            if isinstance(item, Answer):
+                final = item
+        return final

@@ -1,0 +1,89 @@
+"""Citation markers: parse ``[n]`` from an answer, drop numbers that name no passage, attribute
+unmarked sentences to the passage they were taken from, and detect refusals."""
+from __future__ import annotations
+
+import re
+
+MARKER_RE = re.compile(r"[\[【［]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
+REFUSAL_RE = re.compile(r"(未找到|没有找到|找不到|未提及|没有提及|未提供|没有提供|无法回答|无法确定|没有相关|无相关|不包含|未包含|没有具体|未说明|没有说明|未涉及)")
+NOT_FOUND = "在已收录的简报中未找到相关内容。"
+
+
+def cited_numbers(answer: str) -> list[int]:
+    out: list[int] = []
+    for m in MARKER_RE.finditer(answer):
+        for n in re.split(r"[,，、]", m.group(1)):
+            n = int(n.strip())
+            if n not in out:
+                out.append(n)
+    return out
+
+
+def normalise_markers(answer: str, n_passages: int) -> str:
+    """Rewrite markers as ``[n]``; markers naming no passage are removed."""
+    def fix(m: re.Match) -> str:
+        nums = [int(x.strip()) for x in re.split(r"[,，、]", m.group(1))]
+        return "".join(f"[{n}]" for n in nums if 1 <= n <= n_passages)
+    text = MARKER_RE.sub(fix, answer)
+    # "…[1]。[1]" → "…[1]。"
+    return re.sub(r"(\[\d+\])([。！？；，]?)\s*\1", r"\1\2", text)
+
+
+def is_refusal(answer: str) -> bool:
+    return bool(REFUSAL_RE.search(answer[:80])) or not answer.strip()
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"\s+", "", text)
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _overlap(sentence: str, passage: str) -> float:
+    grams = _bigrams(re.sub(r"[。！？；，、：\s]", "", sentence))
+    return len(grams & _bigrams(passage)) / max(1, len(grams))
+
+
+def repoint(answer: str, passages: list[str], weak: float = 0.3, strong: float = 0.6) -> str:
+    """A cited sentence that shares little with the passage it cites but was clearly copied from another
+    passage gets that passage's number instead."""
+    parts = re.split(r"(?<=[。！？；\n])", answer)
+    out = []
+    for part in parts:
+        nums = cited_numbers(part)
+        core = MARKER_RE.sub("", part).strip()
+        if len(nums) == 1 and len(core) >= 6 and 1 <= nums[0] <= len(passages):
+            scores = [_overlap(core, p) for p in passages]
+            best = max(range(len(passages)), key=lambda i: scores[i])
+            if scores[nums[0] - 1] < weak and scores[best] >= strong:
+                part = MARKER_RE.sub(f"[{best + 1}]", part)
+        out.append(part)
+    return "".join(out)
+
+
+def attribute(answer: str, passages: list[str], threshold: float = 0.5) -> str:
+    """Add ``[n]`` after sentences that carry no marker when most of their character bigrams come from
+    passage n. Sentences that match no passage stay unmarked (and so are unsupported)."""
+    parts = re.split(r"(?<=[。！？；\n])", answer)
+    out = []
+    for part in parts:
+        core = MARKER_RE.sub("", part).strip()
+        if core and not MARKER_RE.search(part) and len(core) >= 2:
+            grams = _bigrams(re.sub(r"[。！？；，、：\s]", "", core))
+            best, best_n = 0.0, 0
+            bare = re.sub(r"[。！？；，、：\s]", "", core)
+            exact = [n for n, p in enumerate(passages, 1) if bare and bare in re.sub(r"\s", "", p)]
+            if exact:  # a short answer copied from a passage ("15次", "2023年6月20日")
+                best, best_n = 1.0, exact[0]
+            for n, p in enumerate(passages, 1):
+                ov = len(grams & _bigrams(p)) / max(1, len(grams))
+                if ov > best and len(grams) >= 3:
+                    best, best_n = ov, n
+            if best >= threshold:
+                stripped = part.rstrip()
+                tail = part[len(stripped):]
+                if stripped and stripped[-1] in "。！？；":
+                    part = f"{stripped[:-1]}[{best_n}]{stripped[-1]}{tail}"
+                else:
+                    part = f"{stripped}[{best_n}]{tail}"
+        out.append(part)
+    return repoint("".join(out), passages)

@@ -1,0 +1,20 @@
+from rag.citations import attribute, cited_numbers, is_refusal, normalise_markers
+
+
+def test_parse_and_normalise_markers():
+    assert cited_numbers("甲[1]。乙【2】，丙［1，3］") == [1, 2, 3]
+    assert normalise_markers("甲[1]。乙【7】丙［2、3］", 3) == "甲[1]。乙丙[2][3]"
+    assert normalise_markers("答案[1]。 [1]", 3) == "答案[1]。"
+
+
+def test_refusal_detection():
+    assert is_refusal("资料中未找到相关内容。")
+    assert is_refusal("")
+    assert not is_refusal("示范区共举行信访业务培训会15次[1]。")
+
+
+def test_attribute_marks_copied_sentences_only():
+    passages = ["[1]《甲》：示范区共举行信访业务培训会15次。", "[2]《乙》：市图书馆开展阅读活动。"]
+    assert attribute("示范区共举行信访业务培训会15次。", passages) == "示范区共举行信访业务培训会15次[1]。"
+    assert attribute("15次", passages) == "15次[1]"
+    assert attribute("火星上有水。", passages) == "火星上有水。"
