@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from .citations import MARKER_RE as MARKERS_RE
 from .citations import NOT_FOUND, attribute, cited_numbers, is_refusal, normalise_markers
 from .evidence import (content_tokens, extractive_answer, idf_from_hits, judge_relevance, missing_tokens,
-                       trim_passage)
+                       paired_numbers, trim_passage)
 from .index import BulletinIndex
 from .models import Hit
 from .retrieval import Filters, HybridRetriever
@@ -70,7 +70,7 @@ _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 def unsupported(text: str, question: str, passages: list[Hit]) -> str | None:
     """Why a model answer cannot be shown as it is, or None: it cites nothing, it states a number found
     in no passage (a hallucinated figure), or a number was asked for and it gives none."""
-    from .evidence import _ASKS_NUMBER
+    from .evidence import _ASKS_NUMBER, _HAS_NUMBER
 
     if not cited_numbers(text):
         return "model answer cites no passage"
@@ -79,7 +79,7 @@ def unsupported(text: str, question: str, passages: list[Hit]) -> str | None:
     for num in _NUMBER_RE.findall(body):
         if not re.search(rf"(?<![\d.]){re.escape(num)}(?![\d]|\.\d)", shown):
             return f"model answer states {num}, which no passage contains"
-    if _ASKS_NUMBER.search(question) and not re.search(r"[\d一二三四五六七八九十百千万两]", body):
+    if _ASKS_NUMBER.search(question) and not _HAS_NUMBER.search(body):
         return "a number was asked for and the model answer gives none"
     return None
 
@@ -207,7 +207,12 @@ class Assistant:
 
             text = attribute(text, [passage_label(n, p, True) for n, p in enumerate(passages, 1)])
             problem = unsupported(text, standalone, passages)
-            if problem:
+            pairs = [] if problem else paired_numbers(standalone, passages)
+            if pairs and not any(_NUMBER_RE.search(c).group(0) in _NUMBER_RE.findall(MARKERS_RE.sub("", text))
+                                 for c, _ in pairs):
+                answer.fallback = "model answer's figure differs from the one the passage gives for the name asked"
+                text = "；".join(f"{c}[{n}]" for c, n in pairs[:2]) + "。"
+            elif problem:
                 extracted = extractive_answer(standalone, passages)[0]
                 answer.fallback = problem
                 if extracted:

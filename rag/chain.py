@@ -64,16 +64,16 @@ def sanitise_passage(text: str) -> str:
 
 
 def passage_label(n: int, hit: Hit, with_meta: bool = False) -> str:
-    """``[n]《title》：text``; with ``with_meta`` the bulletin, issue, publication date and section too
-    (only for questions about them: a publication date next to the text is easily taken for the
-    date of the event)."""
+    """``[n]：text``; with ``with_meta`` also the article title, bulletin, issue, publication date and
+    section (only for questions about them: a publication date next to the text is easily taken for the
+    date of the event, a title for an answer, and every label costs prompt time)."""
     c = hit.chunk
     meta = ""
     if with_meta:
         bits = [c.bulletin, f"第{c.issue}期" if c.issue else None,
                 f"{c.date_label()}出刊" if c.date else None, c.section]
         meta = "，".join(b for b in bits if b)
-    title = f"《{c.title}》" if c.title else ""
+    title = f"《{c.title}》" if c.title and with_meta else ""
     return f"[{n}]{title}{'（' + meta + '）' if meta else ''}：{sanitise_passage(c.text)}"
 
 

@@ -194,7 +194,7 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
     if best is None or not best[2]:
         return "", []
     score, n, text, hit = best
-    if _ASKS_NUMBER.search(question) and not re.search(r"[\d一二三四五六七八九十百千万两]", text):
+    if _ASKS_NUMBER.search(question) and not _HAS_NUMBER.search(text):
         return "", []  # a number was asked for and the best evidence holds none
     if re.search(r"(哪一?期|第几期|期号|哪天出|什么时候出|出版|印发)", question) and (hit.chunk.issue or hit.chunk.date):
         c = hit.chunk
@@ -209,3 +209,32 @@ def _tidy(text: str) -> str:
         text = text[:-1] + "……"
     return text
     return f"{text}[{n}]", [n]
+
+
+_UNIT_ASKED = re.compile(r"(?:多少|几)([个名次人项份户条座天支所家位场处件吨元万])")
+
+
+def paired_numbers(question: str, hits: list[Hit]) -> list[tuple[str, int]]:
+    """Numbers that a passage states right after a specific name from the question, with the unit the
+    question asks for (``文昌街道57名`` for "文昌街道确定了多少名…"): ``[(clause text, passage n), …]``.
+
+    Lists such as "许湾街道58名、文昌街道57名、搬口街道50名" are where a small model most often picks
+    the wrong figure; this pairing is the check."""
+    m = _UNIT_ASKED.search(question)
+    if not m:
+        return []
+    unit = m.group(1)
+    names = [t for t in content_tokens(question) if len(t) >= 3 and not t.isdigit()]
+    out: list[tuple[str, int]] = []
+    for n, h in enumerate(hits, 1):
+        text = h.chunk.text
+        for name in names:
+            for hit_at in re.finditer(re.escape(name), text):
+                tail = text[hit_at.end():hit_at.end() + 10]
+                mm = re.match(rf"[^，。；、\d]{{0,4}}?(\d+(?:\.\d+)?(?:余|多)?{unit})", tail)
+                if mm:
+                    start = max(text.rfind(c, 0, hit_at.start()) for c in "，。；、：\n") + 1
+                    clause = text[start:hit_at.end() + mm.end()].strip()
+                    if (clause, n) not in out:
+                        out.append((clause, n))
+    return out

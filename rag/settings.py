@@ -34,7 +34,7 @@ class Settings:
     llm_ctx: int = 4096
     top_k: int = 6  # passages retrieved
     context_passages: int = 3  # passages shown to the LLM
-    passage_chars: int = 120  # characters per passage in the prompt (keeps the first token fast)
+    passage_chars: int = 140  # characters per passage in the prompt (keeps the first token fast)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":

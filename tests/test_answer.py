@@ -120,3 +120,9 @@ def test_extractive_backend(fake_index_settings):
     a = Assistant(fake_index_settings, BulletinIndex.open(fake_index_settings))
     ans = a.ask("搬口街道共发放征兵宣传手册多少份？")
     assert "300余份" in ans.answer and ans.citations[0].source == SRC_003 and ans.timings["first_token_ms"] is None
+
+
+def test_figure_from_a_list_is_checked_against_the_name_asked(fake_index_settings):
+    a, _ = assistant(fake_index_settings, "文昌街道确定了165名议事代表[1]。")
+    ans = a.ask("文昌街道确定了多少名议事代表？")
+    assert "57名" in ans.answer and "165" not in ans.answer and ans.fallback
