@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 简报问答 — one entry point for a fresh machine.
-#   bash run.sh          install (first time), index the sample corpus and show what is indexed
+#   bash run.sh          install (first time), index the sample corpus, start the chat UI (http://127.0.0.1:7860)
 #   bash run.sh test     install (first time) and run the whole test suite (unit + integration)
 #   bash run.sh slow     the long-running tests (marked slow)
 #   bash run.sh setup    only install
@@ -24,15 +24,26 @@ setup() {
     fi
 }
 
+install_browser() {
+    # the browser test drives Debian's chromium (no browser download at test time)
+    if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "CJK"; then
+        echo ">> installing chromium for the browser test" >&2
+        if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+        $SUDO apt-get update -qq >/dev/null && $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    fi
+}
+
 case "${1:-app}" in
     setup) setup ;;
     app)
         setup
         "$VENV/bin/rag" index
         "$VENV/bin/rag" index --status
+        exec "$VENV/bin/rag" ui
         ;;
     test)
         setup
+        install_browser
         shift || true
         "$VENV/bin/python" -m pytest -m "not slow" "$@"
         ;;

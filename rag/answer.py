@@ -40,6 +40,7 @@ class Citation:
     start: int
     end: int
     score: float
+    article_no: int = 0  # which article of the source (to show the cited span in context)
 
 
 @dataclass
@@ -87,7 +88,7 @@ def unsupported(text: str, question: str, passages: list[Hit]) -> str | None:
 def _citation(n: int, h: Hit) -> Citation:
     c = h.chunk
     return Citation(n, c.source, c.bulletin, c.issue, c.date, c.section, c.title, c.text, c.start, c.end,
-                    round(float(h.score), 4))
+                    round(float(h.score), 4), c.article_no)
 
 
 def wants_metadata(question: str) -> bool:
@@ -135,7 +136,13 @@ class Assistant:
         """Load the embedder (and the LLM server, for the local backend) before the first question."""
         self.index.embedder.embed_query("预热")
         if self.backend != "extractive":
-            self.chain()
+            chain = self.chain()
+            # one tiny request puts the fixed system prompt into the llama.cpp prompt cache
+            try:
+                for _ in chain.stream("你好", []):
+                    break
+            except Exception as exc:  # the first real question will report the problem
+                log.warning("LLM warm-up request failed: %s", exc)
 
     def standalone(self, question: str, history: list[str]) -> str:
         if not history or not looks_like_followup(question):

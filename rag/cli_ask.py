@@ -257,3 +257,38 @@ def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out
     json_path, md_path = write_reports(report, out_dir)
     click.echo(format_table(report))
     click.echo(f"\nReports: {json_path} and {md_path}", err=True)
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to bind [env RAG_UI_HOST; default 127.0.0.1 — this machine only].")
+@click.option("--port", type=int, default=None, help="Port [env RAG_UI_PORT; default 7860].")
+@click.option("--share", is_flag=True, help="Also publish a public gradio.live link (needs internet; off by default).")
+@click.option("--auth", "auth", default=None, metavar="USER:PASSWORD",
+              help="Require a login [env RAG_UI_AUTH]; use it on a shared server.")
+@click.option("--llm", type=click.Choice(["local", "openai", "extractive"]), help="Answer backend.")
+@click.pass_context
+def ui(ctx, host, port, share, auth, llm):
+    """Start the chat UI (Gradio) at http://127.0.0.1:7860."""
+    import os
+
+    settings = _settings(ctx)
+    if llm:
+        settings = replace(settings, llm=llm)
+    try:
+        settings.validate()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    host = host or os.environ.get("RAG_UI_HOST") or "127.0.0.1"
+    port = port or int(os.environ.get("RAG_UI_PORT") or 7860)
+    auth = auth or os.environ.get("RAG_UI_AUTH")
+    pair = None
+    if auth:
+        if ":" not in auth:
+            raise click.UsageError("--auth must be USER:PASSWORD")
+        pair = tuple(auth.split(":", 1))
+    try:
+        from ui.app import launch
+    except ImportError as exc:
+        _fail(f"the UI needs gradio: pip install 'gradio>=6,<7' ({exc})")
+    click.echo(f"简报问答 UI: http://{host}:{port}  (Ctrl-C to stop)", err=True)
+    launch(settings, host=host, port=port, share=share, auth=pair, block=True)

@@ -34,6 +34,7 @@ class Settings:
     llm_ctx: int = 4096
     top_k: int = 6  # passages retrieved
     context_passages: int = 3  # passages shown to the LLM
+    upload_max_mb: float = 50.0  # largest file the UI accepts
     passage_chars: int = 140  # characters per passage in the prompt (keeps the first token fast)
 
     @classmethod
@@ -47,7 +48,7 @@ class Settings:
         casts = {f.name: f.type for f in fields(cls)}
         for name in ("embedder", "chunk_size", "chunk_overlap", "batch_size", "lock_timeout", "llm", "llm_base_url",
                      "llm_model", "llm_api_key", "llm_max_tokens", "llm_threads", "llm_ctx", "top_k",
-                     "context_passages", "passage_chars"):
+                     "context_passages", "passage_chars", "upload_max_mb"):
             raw = env.get(f"RAG_{name.upper()}")
             if raw:
                 try:

@@ -1,0 +1,193 @@
+"""The Gradio app: a 问答 tab (streamed answers, clickable citations, sources panel, filters, examples) and
+a 文档管理 tab (indexed documents, upload, delete, incremental re-index). ``rag ui`` launches it."""
+from __future__ import annotations
+
+import json
+import logging
+
+import gradio as gr
+
+from rag.answer import Answer, QuestionError
+from rag.retrieval import Filters
+from rag.settings import Settings
+
+from .documents import delete_documents, documents_table, reindex, result_markdown, store_uploads
+from .render import CSS, answer_html, sources_html
+from .state import AppState
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "示范区信访案件化解群众满意率是多少？",
+    "川汇区评选出多少名“道德文明使者”？",
+    "第17期简报的【文明时讯】报道了哪些活动？",
+    "搬口街道共发放征兵宣传手册多少份？",
+]
+DOC_HEADERS = ["文件", "类型", "简报 / 标题", "期号", "日期", "文章数", "段落数", "索引时间（UTC）"]
+
+
+def _filters(date_from, date_to, sources, sections, issues) -> Filters:
+    return Filters(date_from=(date_from or "").strip() or None, date_to=(date_to or "").strip() or None,
+                   sources=list(sources or []), sections=list(sections or []), issues=list(issues or []))
+
+
+def build_app(state: AppState) -> gr.Blocks:
+    def article_lookup(source, article_no):
+        a = state.assistant
+        return a.index.store.article(source, article_no) if a else None
+
+    def respond(message, chat, history, date_from, date_to, sources, sections, issues):
+        message = (message or "").strip()
+        chat = list(chat or [])
+        assistant = state.assistant
+        if not message:
+            yield chat, history, gr.skip(), ""
+            return
+        chat.append({"role": "user", "content": message})
+        if assistant is None:
+            chat.append({"role": "assistant", "content": f"索引不可用：{state.error}"})
+            yield chat, history, gr.skip(), ""
+            return
+        chat.append({"role": "assistant", "content": "…"})
+        yield chat, history, sources_html([], note="正在检索…"), ""
+        streamed = ""
+        final: Answer | None = None
+        try:
+            for item in assistant.stream(message, list(history or []), _filters(date_from, date_to, sources,
+                                                                                   sections, issues)):
+                if isinstance(item, Answer):
+                    final = item
+                else:
+                    streamed += item
+                    chat[-1] = {"role": "assistant", "content": answer_html(streamed)}
+                    yield chat, history, gr.skip(), ""
+        except QuestionError as exc:
+            chat[-1] = {"role": "assistant", "content": str(exc)}
+            yield chat, history, sources_html([]), ""
+            return
+        except Exception as exc:  # never a stack trace in the chat
+            log.exception("answering failed")
+            chat[-1] = {"role": "assistant", "content": f"抱歉，回答时出错：{type(exc).__name__}。请稍后重试。"}
+            yield chat, history, sources_html([]), ""
+            return
+        note = None
+        if final.fallback:
+            note = "模型的回答无法用原文核实，已改为直接引用原文。"
+        elif final.refused:
+            note = "已收录的简报中没有找到能回答这个问题的内容。"
+        chat[-1] = {"role": "assistant", "content": answer_html(final.answer)}
+        history = list(history or []) + [final.standalone_question or message]
+        yield chat, history, sources_html(final.citations, article_lookup, note), ""
+
+    def clear():
+        return [], [], sources_html([]), ""
+
+    def refresh():
+        files, sections, issues = state.index_choices()
+        return (state.status_markdown(), gr.update(choices=files), gr.update(choices=sections),
+                gr.update(choices=issues), documents_table(state), gr.update(choices=files, value=[]))
+
+    def upload(files, progress=gr.Progress(track_tqdm=True)):
+        with state.index_lock:
+            stored, rejected = store_uploads(files or [], state.settings.corpus_dir, state.settings.upload_max_mb)
+            summary = reindex(state.settings, progress) if stored else {}
+            if stored:
+                state.reload()
+        out = refresh()
+        return result_markdown(summary, rejected), out[4], *out[:4], out[5]
+
+    def delete(keys, progress=gr.Progress(track_tqdm=True)):
+        if not keys:
+            out = refresh()
+            return "请先选择要删除的文档。", out[4], *out[:4], out[5]
+        with state.index_lock:
+            removed = delete_documents(keys, state.settings.corpus_dir)
+            summary = reindex(state.settings, progress)
+            state.reload()
+        out = refresh()
+        return result_markdown(summary, removed=removed), out[4], *out[:4], out[5]
+
+    def api_ask(question: str, history_json: str = "[]") -> str:
+        """Ask a question; returns the answer with citations as JSON (same shape as `rag ask --json`)."""
+        assistant = state.assistant
+        if assistant is None:
+            return json.dumps({"error": state.error}, ensure_ascii=False)
+        try:
+            history = json.loads(history_json or "[]")
+            answer = assistant.ask(question, history=[str(h) for h in history])
+        except (QuestionError, ValueError) as exc:
+            return json.dumps({"error": str(exc)}, ensure_ascii=False)
+        return json.dumps(answer.to_dict(), ensure_ascii=False)
+
+    with gr.Blocks(title="简报问答") as demo:
+        gr.Markdown("## 简报问答 · 工作简报智能问答")
+        status = gr.Markdown(state.status_markdown(), elem_id="status-line")
+        with gr.Tab("问答"):
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=320):
+                    chatbot = gr.Chatbot(label="对话", height=480, elem_id="chat", buttons=["copy"],
+                                         placeholder="请输入关于简报内容的问题，回答会标注出处 [1] [2]…",
+                                         feedback_options=None)
+                    with gr.Row():
+                        box = gr.Textbox(placeholder="例如：示范区信访案件化解群众满意率是多少？", show_label=False,
+                                         scale=5, elem_id="question", max_length=2000, autofocus=True)
+                        send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
+                    with gr.Row():
+                        clear_btn = gr.Button("清空对话", size="sm", elem_id="clear")
+                    gr.Examples(EXAMPLES, inputs=box, label="示例问题")
+                    with gr.Accordion("筛选（日期、文件、栏目、期号）", open=False):
+                        with gr.Row():
+                            date_from = gr.Textbox(label="起始日期", placeholder="YYYY-MM-DD")
+                            date_to = gr.Textbox(label="截止日期", placeholder="YYYY-MM-DD")
+                        files, sections, issues = state.index_choices()
+                        f_sources = gr.Dropdown(files, multiselect=True, label="文件")
+                        f_sections = gr.Dropdown(sections, multiselect=True, label="栏目")
+                        f_issues = gr.Dropdown(issues, multiselect=True, label="期号")
+                with gr.Column(scale=2, min_width=300):
+                    gr.Markdown("### 来源")
+                    sources = gr.HTML(sources_html([]), elem_id="sources")
+            history = gr.State([])
+        with gr.Tab("文档管理"):
+            docs = gr.Dataframe(documents_table(state), headers=DOC_HEADERS, interactive=False, wrap=True,
+                                label="已索引的文档", elem_id="documents")
+            with gr.Row():
+                with gr.Column():
+                    upload_files = gr.File(label="上传文档（.txt / .md / .pdf / .docx）", file_count="multiple",
+                                           file_types=[".txt", ".md", ".pdf", ".docx"], elem_id="upload")
+                    upload_btn = gr.Button("上传并更新索引", variant="primary", elem_id="upload-btn")
+                with gr.Column():
+                    to_delete = gr.Dropdown(files, multiselect=True, label="选择要删除的文档", elem_id="delete-select")
+                    delete_btn = gr.Button("删除所选文档并更新索引", variant="stop", elem_id="delete-btn")
+            index_result = gr.Markdown(elem_id="index-result")
+
+        ask_inputs = [box, chatbot, history, date_from, date_to, f_sources, f_sections, f_issues]
+        ask_outputs = [chatbot, history, sources, box]
+        box.submit(respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask",
+                   concurrency_limit=4)
+        send.click(respond, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="ask",
+                   concurrency_limit=4)
+        clear_btn.click(clear, None, ask_outputs, api_visibility="private")
+        refresh_outputs = [index_result, docs, status, f_sources, f_sections, f_issues, to_delete]
+        upload_btn.click(upload, [upload_files], refresh_outputs, api_visibility="private",
+                         concurrency_id="index", concurrency_limit=1).then(
+            lambda: None, None, upload_files, api_visibility="private")
+        delete_btn.click(delete, [to_delete], refresh_outputs, api_visibility="private", concurrency_id="index",
+                         concurrency_limit=1)
+        gr.api(api_ask, api_name="ask", concurrency_id="ask", concurrency_limit=4)
+        timer = gr.Timer(2.0)
+        timer.tick(lambda: state.status_markdown(), None, status, api_visibility="private", show_progress="hidden")
+    return demo
+
+
+def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
+           auth: tuple[str, str] | None = None, block: bool = True, chat_model=None):
+    """Start the UI; returns (demo, url). The local model loads in the background."""
+    state = AppState(settings, chat_model=chat_model)
+    state.warm_up_async()
+    demo = build_app(state)
+    demo.queue(default_concurrency_limit=2, max_size=64)
+    _, url, _ = demo.launch(server_name=host, server_port=port, share=share, auth=auth,
+                            auth_message="简报问答：请登录" if auth else None, prevent_thread_lock=not block,
+                            max_file_size=f"{int(settings.upload_max_mb)}mb", css=CSS, quiet=not block,
+                            footer_links=["api"], theme=gr.themes.Soft())
+    return demo, url

@@ -1,0 +1,91 @@
+"""What the UI process shares between sessions: the settings and the current Assistant, swapped for a new
+one when a re-index completes (requests in flight keep the one they started with)."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from rag.answer import Assistant
+from rag.index import BulletinIndex
+from rag.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class AppState:
+    def __init__(self, settings: Settings, chat_model=None):
+        self.settings = settings
+        self._chat_model = chat_model
+        self._lock = threading.Lock()
+        self.index_lock = threading.Lock()  # one re-index at a time from the UI
+        self._assistant: Assistant | None = None
+        self.error: str | None = None
+        self.llm_state = "extractive" if settings.llm == "extractive" else "loading"
+        self.llm_error: str | None = None
+        self._open()
+
+    def _open(self) -> None:
+        try:
+            assistant = Assistant(self.settings, chat_model=self._chat_model)
+        except Exception as exc:  # shown in the UI instead of a crash
+            self.error = str(exc)
+            log.warning("index not available: %s", exc)
+            return
+        old = self._assistant
+        if old is not None and old._chain is not None:
+            assistant._chain = old._chain
+        with self._lock:
+            self._assistant = assistant
+            self.error = None
+
+    @property
+    def assistant(self) -> Assistant | None:
+        with self._lock:
+            return self._assistant
+
+    def reload(self) -> None:
+        """Open the newly published index generation and make it the one new questions use."""
+        self._open()
+
+    def warm_up_async(self) -> None:
+        """Load the embedder and (for the local backend) the LLM in the background."""
+        def run():
+            t0 = time.monotonic()
+            try:
+                a = self.assistant
+                if a is not None:
+                    a.warm_up()
+                self.llm_state = "extractive" if self.settings.llm == "extractive" else "ready"
+                log.info("warm-up done in %.1f s", time.monotonic() - t0)
+            except Exception as exc:
+                self.llm_state = "error"
+                self.llm_error = f"{type(exc).__name__}: {exc}"
+                log.warning("LLM warm-up failed: %s", self.llm_error)
+        threading.Thread(target=run, name="warm-up", daemon=True).start()
+
+    def status_markdown(self) -> str:
+        llm = {"local": "本地模型 Qwen2.5-1.5B", "openai": f"OpenAI 兼容接口（{self.settings.llm_model or '默认模型'}）",
+               "extractive": "原文摘录（不使用大模型）"}[self.settings.llm]
+        state = {"loading": "模型加载中…（加载完成前提问会稍慢）", "ready": "就绪", "extractive": "就绪",
+                 "error": f"模型不可用：{self.llm_error}"}[self.llm_state]
+        if self.error:
+            return f"**回答方式：** {llm} · {state}  \n**索引：** {self.error}"
+        a = self.assistant
+        c = a.index.store.counts()
+        built = a.index.manifest.built_at.replace("T", " ")[:16]
+        return (f"**回答方式：** {llm} · {state}  \n**索引：** {c['files']} 个文件 · {c['articles']} 篇文章 · "
+                f"{c['chunks']} 个段落 · 更新于 {built} (UTC)")
+
+    def index_choices(self) -> tuple[list[str], list[str], list[str]]:
+        a = self.assistant
+        if a is None:
+            return [], [], []
+        files = [f["key"] for f in a.index.store.files()]
+        rows = a.index.store.db.execute("SELECT DISTINCT section FROM articles WHERE section IS NOT NULL").fetchall()
+        issues = a.index.store.db.execute("SELECT DISTINCT issue FROM articles WHERE issue IS NOT NULL").fetchall()
+        return files, sorted(r[0] for r in rows), sorted(r[0] for r in issues)
+
+
+def open_index_readonly(settings: Settings) -> BulletinIndex:
+    return BulletinIndex.open(settings)
