@@ -61,7 +61,7 @@ def test_invalid_citation_falls_back_to_evidence(fake_index_settings):
 def test_hallucinated_number_is_not_shown(fake_index_settings):
     a, _ = assistant(fake_index_settings, "示范区信访案件化解群众满意率达到87.5%[1]。")
     ans = a.ask("示范区信访案件化解群众满意率是多少？")
-    assert "87.5" not in ans.answer and "99.01%" in ans.answer
+    assert "87.5" not in ans.answer and ans.refused and ans.citations == []
     assert "87.5" in ans.fallback
 
 
