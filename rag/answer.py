@@ -201,7 +201,11 @@ class Assistant:
         raw = "".join(pieces).strip()
         text = normalise_markers(raw, len(passages))
         if is_refusal(text):
-            if rel.sentence >= 0.75 and not missing_tokens(toks, passages):
+            retry = self._focused_retry(chain, standalone, passages, toks, idf) if rel.coverage >= 0.6 else None
+            if retry:
+                answer.fallback = "model refused with all passages; answered from the best-matching one"
+                text = retry
+            elif rel.sentence >= 0.75 and not missing_tokens(toks, passages):
                 answer.fallback = "model refused although a passage matches the question"
                 text = extractive_answer(standalone, passages)[0]
             else:
@@ -234,6 +238,25 @@ class Assistant:
         answer.answer = text
         self._finish(answer, passages, timings, t0, first)
         yield answer
+
+    def _focused_retry(self, chain, question: str, passages: list[Hit], toks, idf) -> str | None:
+        """Ask once more with only the passage that best matches the question (distractors are what make
+        a small model refuse); keep the answer only if it is not a refusal and passes the checks."""
+        from .evidence import best_window
+
+        scored = [(best_window(toks, p.chunk.text, self.settings.passage_chars, idf, question)[2], n)
+                  for n, p in enumerate(passages, 1)]
+        score, n = max(scored)
+        if score < 0.5:
+            return None
+        text = "".join(chain.stream(question, [passages[n - 1]], with_meta=wants_metadata(question))).strip()
+        text = normalise_markers(text, 1)
+        if is_refusal(text):
+            return None
+        text = MARKERS_RE.sub(f"[{n}]", text)
+        if not cited_numbers(text):
+            text = f"{text.rstrip('。')}[{n}]。"
+        return None if unsupported(text, question, passages) else text
 
     def _finish(self, answer: Answer, passages: list[Hit], timings: dict, t0: float, first: float | None) -> None:
         used = [n for n in cited_numbers(answer.answer) if 1 <= n <= len(passages)]

@@ -29,17 +29,23 @@ def filter_options(f):
     return f
 
 
+def _settings_with_llm(ctx, llm: str | None):
+    """The settings with the backend chosen by ``--llm``, validated (a bad combination is a usage error)."""
+    settings = _settings(ctx)
+    if llm:
+        settings = replace(settings, llm=llm)
+    try:
+        settings.validate()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    return settings
+
+
 def _assistant(ctx, llm: str | None):
     from .answer import Assistant
     from .store.manifest import IndexError_
 
-    settings = _settings(ctx)
-    if llm:
-        try:
-            settings = replace(settings, llm=llm)
-            settings.validate()
-        except ValueError as exc:
-            raise click.UsageError(str(exc)) from exc
+    settings = _settings_with_llm(ctx, llm)
     try:
         return Assistant(settings)
     except IndexError_ as exc:
@@ -204,13 +210,7 @@ def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out
         a, b = (json.loads(p.read_text(encoding="utf-8")) for p in compare)
         click.echo(compare_reports(a, b))
         return
-    settings = _settings(ctx)
-    if llm:
-        settings = replace(settings, llm=llm)
-    try:
-        settings.validate()
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
+    settings = _settings_with_llm(ctx, llm)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out_dir = out_dir or Path("reports") / f"{stamp}-{dataset}-{settings.llm}"
     if dataset == "rgb":
@@ -254,9 +254,9 @@ def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out
                 "context_passages": settings.context_passages, "passage_chars": settings.passage_chars,
                 "started": stamp}
     report = run_eval(assistant, questions, out_dir, modes, answer=not retrieval_only, run_info=run_info)
-    json_path, md_path = write_reports(report, out_dir)
+    json_path, md_path, html_path = write_reports(report, out_dir)
     click.echo(format_table(report))
-    click.echo(f"\nReports: {json_path} and {md_path}", err=True)
+    click.echo(f"\nReports: {json_path}, {md_path}, {html_path}", err=True)
 
 
 @main.command()
@@ -271,13 +271,7 @@ def ui(ctx, host, port, share, auth, llm):
     """Start the chat UI (Gradio) at http://127.0.0.1:7860."""
     import os
 
-    settings = _settings(ctx)
-    if llm:
-        settings = replace(settings, llm=llm)
-    try:
-        settings.validate()
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
+    settings = _settings_with_llm(ctx, llm)
     host = host or os.environ.get("RAG_UI_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("RAG_UI_PORT") or 7860)
     auth = auth or os.environ.get("RAG_UI_AUTH")

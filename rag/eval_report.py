@@ -2,6 +2,7 @@
 comparison of two runs."""
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -12,7 +13,7 @@ COMPARE_KEYS = ("hit@1", "hit@5", "mrr@10", "evidence@5", "fact_recall", "correc
                 "total_ms_p95", "prompt_tokens_p50")
 
 
-def write_reports(report: dict, out_dir: Path) -> tuple[Path, Path]:
+def write_reports(report: dict, out_dir: Path) -> tuple[Path, Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / "report.json"
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -29,7 +30,9 @@ def write_reports(report: dict, out_dir: Path) -> tuple[Path, Path]:
                       f"{r.get('refused')} | {tot} | {ans} |")
     md_path = out_dir / "report.md"
     md_path.write_text("\n".join(md) + "\n", encoding="utf-8")
-    return json_path, md_path
+    html_path = out_dir / "report.html"
+    html_path.write_text(html_report(report), encoding="utf-8")
+    return json_path, md_path, html_path
 
 
 def _overall(report: dict) -> dict:
@@ -62,3 +65,49 @@ def compare(a: dict, b: dict) -> str:
     if changed:
         lines += ["", "Questions whose answer changed correctness:"] + changed
     return "\n".join(lines)
+
+
+def _bar_chart_svg(by_type: dict, key: str, title: str) -> str:
+    """A small self-contained SVG bar chart of one metric per question type."""
+    items = [(t, o.get(key)) for t, o in by_type.items() if o.get(key) is not None]
+    if not items:
+        return ""
+    w, bar_h, gap, left = 560, 18, 6, 110
+    h = len(items) * (bar_h + gap) + 30
+    rows = [f'<text x="0" y="14" font-size="13" font-weight="600">{html.escape(title)}</text>']
+    for i, (t, v) in enumerate(items):
+        y = 24 + i * (bar_h + gap)
+        bw = max(1, int((w - left - 50) * float(v)))
+        rows.append(f'<text x="0" y="{y + 13}" font-size="12">{html.escape(t)}</text>'
+                    f'<rect x="{left}" y="{y}" width="{bw}" height="{bar_h}" fill="#6366f1"/>'
+                    f'<text x="{left + bw + 4}" y="{y + 13}" font-size="12">{float(v):.2f}</text>')
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}">{"".join(rows)}</svg>'
+
+
+def html_report(report: dict) -> str:
+    """One self-contained HTML file: run settings, tables, charts and every question."""
+    run = report.get("run", {})
+    parts = ["<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>rag eval report</title><style>",
+             "body{font-family:system-ui,'Noto Sans CJK SC',sans-serif;margin:24px;max-width:1200px}"
+             "table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ddd;padding:4px 8px;"
+             "font-size:13px;vertical-align:top}th{background:#f3f4f6}.bad{background:#fee2e2}.ok{background:#ecfdf5}"
+             "pre{background:#f9fafb;padding:8px;overflow:auto}</style></head><body>",
+             "<h1>rag eval report</h1><table>"]
+    parts += [f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in run.items()]
+    parts.append("</table><h2>Summary</h2><pre>" + html.escape(format_table(report)) + "</pre>")
+    if "answers" in report:
+        by_type = report["answers"]["by_type"]
+        parts.append(_bar_chart_svg(by_type, "correct_cited", "answers correct and citing a gold source, by type"))
+        parts.append(_bar_chart_svg(by_type, "evidence@5", "evidence@5 (gold facts in the top 5 passages), by type"))
+        parts.append("<h2>Questions</h2><table><tr><th>id</th><th>type</th><th>question</th><th>answer</th>"
+                     "<th>facts</th><th>cites gold</th><th>refused</th><th>total s</th><th>fallback</th></tr>")
+        for r in report.get("rows", []):
+            good = (r.get("correct_cited") == 1.0) if r.get("answerable") else bool(r.get("refused"))
+            tot = f"{r['total_ms'] / 1000:.1f}" if r.get("total_ms") is not None else "-"
+            cells = [r["id"], r["type"], r["question"], r.get("answer", ""), r.get("fact_recall", "-"),
+                     r.get("cites_gold", "-"), r.get("refused"), tot, r.get("fallback") or ""]
+            parts.append(f"<tr class='{'ok' if good else 'bad'}'>" +
+                         "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts)

@@ -28,6 +28,9 @@ def test_eval_extractive_on_a_10_question_slice(settings, tmp_path):
     o = report["answers"]["overall"]
     assert o["n"] == 10 and 0 <= o["fact_recall"] <= 1 and o["hit@5"] > 0.5
     assert (out / "report.md").read_text(encoding="utf-8").startswith("# rag eval report")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and "<svg" in page and "q001" in page
+    assert "<link" not in page and "<script" not in page  # self-contained
     # resume: a second run with the same --out scores nothing new
     r2 = runner.invoke(main, ["eval", "--llm", "extractive", "--limit", "10", "--out", str(out)], env=_env(settings))
     assert r2.exit_code == 0
