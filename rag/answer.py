@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from .citations import MARKER_RE as MARKERS_RE
-from .citations import NOT_FOUND, attribute, cited_numbers, is_refusal, normalise_markers
+from .citations import NOT_FOUND, attribute, cited_numbers, is_echo, is_refusal, normalise_markers
 from .evidence import (content_tokens, extractive_answer, idf_from_hits, judge_relevance, missing_tokens,
                        paired_numbers, trim_passage)
 from .index import BulletinIndex
@@ -105,6 +105,12 @@ def clean_question(question: str) -> str:
     return q[:MAX_QUESTION_CHARS]
 
 
+def split_parts(question: str) -> list[str]:
+    """The parts of a compound question: "…多少份？又组织了多少名…？" → two parts."""
+    parts = [p.strip() for p in re.split(r"[？?；;]\s*(?:又|还|另外|并且|同时)?|，\s*(?:又|另外|同时)", question) if p.strip()]
+    return parts if len(parts) >= 2 else [question]
+
+
 def looks_like_followup(question: str) -> bool:
     q = question.strip()
     return bool(_FOLLOWUP_RE.search(q)) or len(re.sub(r"[^\w\u3400-\u9fff]", "", q)) <= 4
@@ -165,7 +171,7 @@ class Assistant:
         t0 = time.monotonic()
         question = clean_question(question)
         standalone = self.standalone(question, history or [])
-        hits = self.retriever.retrieve(standalone, k=self.settings.top_k, mode=mode, filters=filters)
+        hits = self._retrieve(standalone, mode, filters)
         t_retrieved = time.monotonic()
         timings = {"retrieve_ms": round((t_retrieved - t0) * 1000)}
         rel = judge_relevance(standalone, hits)
@@ -200,7 +206,7 @@ class Assistant:
         answer.prompt_tokens = (chain.last_usage or {}).get("input_tokens")
         raw = "".join(pieces).strip()
         text = normalise_markers(raw, len(passages))
-        if is_refusal(text):
+        if is_refusal(text) or is_echo(text, standalone):
             retry = self._focused_retry(chain, standalone, passages, toks, idf) if rel.coverage >= 0.6 else None
             if retry:
                 answer.fallback = "model refused with all passages; answered from the best-matching one"
@@ -239,6 +245,27 @@ class Assistant:
         self._finish(answer, passages, timings, t0, first)
         yield answer
 
+    def _retrieve(self, question: str, mode: str, filters: Filters | None) -> list[Hit]:
+        """Retrieve for the question; a question in several parts (…？又…？ / 分别…和…) also gets the best
+        passage of each part among the first ones, so the model sees evidence for every part."""
+        k = self.settings.top_k
+        hits = self.retriever.retrieve(question, k=k, mode=mode, filters=filters)
+        parts = [p for p in split_parts(question) if len(p) >= 6]
+        if len(parts) < 2:
+            return hits
+        firsts = []
+        for part in parts:
+            part_hits = self.retriever.retrieve(part, k=2, mode=mode, filters=filters)
+            for h in part_hits:
+                if all(h.chunk.id != f.chunk.id for f in firsts):
+                    firsts.append(h)
+                    break
+        rest = [h for h in hits if all(h.chunk.id != f.chunk.id for f in firsts)]
+        merged = firsts + rest
+        for r, h in enumerate(merged, 1):
+            h.rank = r
+        return merged[:k]
+
     def _focused_retry(self, chain, question: str, passages: list[Hit], toks, idf) -> str | None:
         """Ask once more with only the passage that best matches the question (distractors are what make
         a small model refuse); keep the answer only if it is not a refusal and passes the checks."""
@@ -251,7 +278,7 @@ class Assistant:
             return None
         text = "".join(chain.stream(question, [passages[n - 1]], with_meta=wants_metadata(question))).strip()
         text = normalise_markers(text, 1)
-        if is_refusal(text):
+        if is_refusal(text) or is_echo(text, question):
             return None
         text = MARKERS_RE.sub(f"[{n}]", text)
         if not cited_numbers(text):
@@ -259,6 +286,8 @@ class Assistant:
         return None if unsupported(text, question, passages) else text
 
     def _finish(self, answer: Answer, passages: list[Hit], timings: dict, t0: float, first: float | None) -> None:
+        if passages:
+            answer.answer = normalise_markers(answer.answer, len(passages))
         used = [n for n in cited_numbers(answer.answer) if 1 <= n <= len(passages)]
         answer.citations = [_citation(n, passages[n - 1]) for n in sorted(used)]
         if not answer.citations and not answer.refused:

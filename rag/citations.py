@@ -33,6 +33,13 @@ def is_refusal(answer: str) -> bool:
     return bool(REFUSAL_RE.search(answer[:80])) or not answer.strip()
 
 
+def is_echo(answer: str, question: str) -> bool:
+    """An "answer" that only restates the question ("…是由鹿邑县领导主持的") says nothing: every
+    character of it already occurs in the question."""
+    core = re.sub(r"[\s，。！？；：、“”‘’（）()《》]", "", MARKER_RE.sub("", answer))
+    return bool(core) and sum(1 for ch in core if ch not in question) <= 1
+
+
 def _bigrams(text: str) -> set[str]:
     text = re.sub(r"\s+", "", text)
     return {text[i:i + 2] for i in range(len(text) - 1)}

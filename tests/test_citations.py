@@ -1,4 +1,4 @@
-from rag.citations import attribute, cited_numbers, is_refusal, normalise_markers
+from rag.citations import attribute, cited_numbers, is_echo, is_refusal, normalise_markers
 
 
 def test_parse_and_normalise_markers():
@@ -18,3 +18,10 @@ def test_attribute_marks_copied_sentences_only():
     assert attribute("示范区共举行信访业务培训会15次。", passages) == "示范区共举行信访业务培训会15次[1]。"
     assert attribute("15次", passages) == "15次[1]"
     assert attribute("火星上有水。", passages) == "火星上有水。"
+
+
+def test_echo_answers_say_nothing():
+    q = "鹿邑县文明城市创建工作推进会是由哪位县领导主持的？"
+    assert is_echo("鹿邑县文明城市创建工作推进会是由鹿邑县领导主持的[1]。", q)
+    assert not is_echo("由县委书记张三主持[1]。", q)
+    assert not is_echo("文昌街道57名[1]。", "文昌街道确定了多少名议事代表？")
