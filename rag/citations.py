@@ -37,7 +37,7 @@ def is_echo(answer: str, question: str) -> bool:
     """An "answer" that only restates the question ("…是由鹿邑县领导主持的") says nothing: every
     character of it already occurs in the question."""
     core = re.sub(r"[\s，。！？；：、“”‘’（）()《》]", "", MARKER_RE.sub("", answer))
-    return bool(core) and sum(1 for ch in core if ch not in question) <= 1
+    return bool(core) and all(ch in question for ch in core)
 
 
 def _bigrams(text: str) -> set[str]:

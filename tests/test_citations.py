@@ -25,3 +25,4 @@ def test_echo_answers_say_nothing():
     assert is_echo("鹿邑县文明城市创建工作推进会是由鹿邑县领导主持的[1]。", q)
     assert not is_echo("由县委书记张三主持[1]。", q)
     assert not is_echo("文昌街道57名[1]。", "文昌街道确定了多少名议事代表？")
+    assert not is_echo("周口金锐物业有限公司总经理金笛[1]。", "周口金锐物业有限公司总经理叫什么名字？")
