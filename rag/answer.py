@@ -20,7 +20,8 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
-_FOLLOWUP_RE = re.compile(r"^(那|那么|那个|它|他|她|他们|它们|这|该|此|其|还有|另外)|呢[？?]?$|^(为什么|怎么样)[？?]?$")
+_FOLLOWUP_RE = re.compile(r"^(那|那么|那个|它|他|她|他们|它们|这|该|此|其|还有|另外|又|是|由|都|分别|具体|哪些|哪个|谁)"
+                          r"|呢[？?]?$|^(为什么|怎么样)[？?]?$")
 
 
 class QuestionError(ValueError):
@@ -225,6 +226,8 @@ class Assistant:
             text = attribute(text, [passage_label(n, p, True) for n, p in enumerate(passages, 1)])
             problem = unsupported(text, standalone, passages)
             pairs = [] if problem else paired_numbers(standalone, passages)
+            if len({_NUMBER_RE.search(c).group(0) for c, _ in pairs}) > 1:
+                pairs = []  # the names pair with different figures: ambiguous, trust the model
             if pairs and not any(_NUMBER_RE.search(c).group(0) in _NUMBER_RE.findall(MARKERS_RE.sub("", text))
                                  for c, _ in pairs):
                 answer.fallback = "model answer's figure differs from the one the passage gives for the name asked"
