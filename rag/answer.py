@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass, field
 
 from .citations import MARKER_RE as MARKERS_RE
 from .citations import NOT_FOUND, attribute, cited_numbers, is_echo, is_refusal, normalise_markers
-from .evidence import (content_tokens, extractive_answer, idf_from_hits, judge_relevance, missing_tokens,
-                       paired_numbers, trim_passage)
+from .evidence import (content_tokens, extractive_answer, idf_from_hits, judge_relevance, metadata_answer,
+                       missing_tokens, paired_numbers, trim_passage)
 from .index import BulletinIndex
 from .models import Hit
 from .retrieval import Filters, HybridRetriever
@@ -212,6 +212,9 @@ class Assistant:
             if retry:
                 answer.fallback = "model refused with all passages; answered from the best-matching one"
                 text = retry
+            elif metadata_answer(standalone, passages):
+                answer.fallback = "model refused; answered from the passage metadata"
+                text = metadata_answer(standalone, passages)
             elif rel.sentence >= 0.75 and not missing_tokens(toks, passages):
                 answer.fallback = "model refused although a passage matches the question"
                 text = extractive_answer(standalone, passages)[0]

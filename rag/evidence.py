@@ -238,3 +238,27 @@ def paired_numbers(question: str, hits: list[Hit]) -> list[tuple[str, int]]:
                     if (clause, n) not in out:
                         out.append((clause, n))
     return out
+
+
+_ASKS_METADATA = re.compile(r"(哪一?期|第几期|期号|哪天出版|出版日期|什么时候出(?:版|刊)|哪天出刊|哪个栏目|什么栏目|哪一栏目|"
+                            r"哪份简报|哪一份简报|出自哪)")
+
+
+def metadata_answer(question: str, hits: list[Hit]) -> str:
+    """A question about where an article was published (issue, publication date, section, bulletin) is
+    answered from the passage metadata of the best passage that has it — no model needed."""
+    if not _ASKS_METADATA.search(question):
+        return ""
+    for n, h in enumerate(hits, 1):
+        c = h.chunk
+        if not (c.issue or c.date or c.section or c.bulletin):
+            continue
+        bits = []
+        if c.bulletin or c.issue:
+            bits.append(f"刊登在《{c.bulletin or '简报'}》" + (f"第{c.issue}期" if c.issue else ""))
+        if c.date:
+            bits.append(f"{c.date_label()}出刊")
+        if c.section:
+            bits.append(f"栏目为{c.section}")
+        return f"《{c.title or '该文'}》" + "，".join(bits) + f"[{n}]。"
+    return ""

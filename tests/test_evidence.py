@@ -1,4 +1,4 @@
-from rag.evidence import best_window, content_tokens, extractive_answer, judge_relevance
+from rag.evidence import best_window, content_tokens, extractive_answer, judge_relevance, metadata_answer
 from rag.models import Chunk, Hit
 
 
@@ -39,3 +39,12 @@ def test_extractive_answer_cites_its_passage():
 def test_extractive_refuses_a_number_it_cannot_give():
     hits = [hit("组织网格员深入背街小巷开展夜间巡逻活动。")]
     assert extractive_answer("有多少名网格员参加夜间巡逻？", hits) == ("", [])
+
+
+def test_metadata_answer_from_passage_metadata():
+    c = Chunk(source="001.txt", article_no=4, text="太康县举行“中国好人”系列宣传摄影展活动。", start=0, end=20,
+              title="太康县举行“中国好人”系列宣传摄影展活动", section="【文明时讯】", bulletin="周口精神文明建设简报",
+              issue="17", date="2023-06-20")
+    out = metadata_answer("刊登太康县摄影展消息的那期简报是哪天出版的？", [hit("无关。"), Hit(c, 1.0)])
+    assert "第17期" in out and "2023年6月20日出刊" in out and "【文明时讯】" in out and out.endswith("[2]。")
+    assert metadata_answer("太康县摄影展在哪里举行？", [Hit(c, 1.0)]) == ""
