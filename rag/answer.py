@@ -126,6 +126,7 @@ class Assistant:
         self.retriever = HybridRetriever(self.index)
         self._chat_model = chat_model
         self._chain = None
+        self._rewrites: dict[tuple, str] = {}
 
     @property
     def backend(self) -> str:
@@ -152,15 +153,24 @@ class Assistant:
                 log.warning("LLM warm-up request failed: %s", exc)
 
     def standalone(self, question: str, history: list[str]) -> str:
+        """The follow-up rewritten into a stand-alone question (an LLM call, so the last few are cached:
+        the evaluation asks for the rewrite and then the answer of the same turn)."""
         if not history or not looks_like_followup(question):
             return question
         if self.backend == "extractive":
             return f"{history[-1]} {question}"
+        key = (question, tuple(history[-3:]))
+        if key in self._rewrites:
+            return self._rewrites[key]
         try:
-            return self.chain().rewrite(question, history)
+            rewritten = self.chain().rewrite(question, history)
         except Exception as exc:  # a rewrite failure must not lose the question
             log.warning("follow-up rewrite failed (%s); using the history as context", type(exc).__name__)
             return f"{history[-1]} {question}"
+        if len(self._rewrites) >= 256:
+            self._rewrites.pop(next(iter(self._rewrites)))
+        self._rewrites[key] = rewritten
+        return rewritten
 
     def stream(self, question: str, history: list[str] | None = None, filters: Filters | None = None,
                mode: str = "hybrid") -> Iterator[str | Answer]:
@@ -212,9 +222,9 @@ class Assistant:
             if retry:
                 answer.fallback = "model refused with all passages; answered from the best-matching one"
                 text = retry
-            elif metadata_answer(standalone, passages):
+            elif meta := metadata_answer(standalone, passages):
                 answer.fallback = "model refused; answered from the passage metadata"
-                text = metadata_answer(standalone, passages)
+                text = meta
             elif rel.sentence >= 0.75 and not missing_tokens(toks, passages):
                 answer.fallback = "model refused although a passage matches the question"
                 text = extractive_answer(standalone, passages)[0]

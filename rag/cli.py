@@ -86,7 +86,7 @@ def index(ctx, paths, show_status, rebuild, as_json):
         click.echo(json.dumps(status, ensure_ascii=False, indent=2)) if as_json else _print_status(status)
         return
     try:
-        summary = update_index(settings, list(paths) or None, rebuild=rebuild, show_progress=None if not as_json else None)
+        summary = update_index(settings, list(paths) or None, rebuild=rebuild, show_progress=None)
     except IndexError_ as exc:
         _fail(str(exc))
     except KeyboardInterrupt:

@@ -107,3 +107,20 @@ def test_gradio_client_api(running_app):
 def test_ui_binds_loopback_only(running_app):
     url, _ = running_app
     assert url.startswith("http://127.0.0.1:")
+
+
+def test_reload_after_reindex_reuses_the_loaded_embedder(tmp_path):
+    from ui.state import AppState
+
+    shutil.copytree(SAMPLE_CORPUS, tmp_path / "corpus")
+    settings = Settings.from_env(env={}, corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index",
+                                 models_dir=tmp_path / "models", embedder="fake", llm="extractive")
+    update_index(settings, embedder=FakeEmbedder(), show_progress=False)
+    state = AppState(settings)
+    before = state.assistant
+    (tmp_path / "corpus" / "new.txt").write_text("周口市新建口袋公园8座。", encoding="utf-8")
+    update_index(settings, embedder=FakeEmbedder(), show_progress=False)
+    state.reload()
+    assert state.assistant is not before
+    assert state.assistant.index.embedder is before.index.embedder
+    assert state.assistant.index.store.counts()["files"] == 6

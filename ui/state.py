@@ -26,13 +26,16 @@ class AppState:
         self._open()
 
     def _open(self) -> None:
+        old = self._assistant
         try:
-            assistant = Assistant(self.settings, chat_model=self._chat_model)
+            # a re-index must not reload the embedding model: the new index reuses the loaded embedder
+            embedder = old.index.embedder if old is not None else None
+            index = BulletinIndex.open(self.settings, embedder)
+            assistant = Assistant(self.settings, index, chat_model=self._chat_model)
         except Exception as exc:  # shown in the UI instead of a crash
             self.error = str(exc)
             log.warning("index not available: %s", exc)
             return
-        old = self._assistant
         if old is not None and old._chain is not None:
             assistant._chain = old._chain
         with self._lock:
@@ -85,7 +88,3 @@ class AppState:
         rows = a.index.store.db.execute("SELECT DISTINCT section FROM articles WHERE section IS NOT NULL").fetchall()
         issues = a.index.store.db.execute("SELECT DISTINCT issue FROM articles WHERE issue IS NOT NULL").fetchall()
         return files, sorted(r[0] for r in rows), sorted(r[0] for r in issues)
-
-
-def open_index_readonly(settings: Settings) -> BulletinIndex:
-    return BulletinIndex.open(settings)
