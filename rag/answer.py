@@ -10,11 +10,13 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from .citations import MARKER_RE as MARKERS_RE
-from .citations import NOT_FOUND, attribute, cited_numbers, is_echo, is_refusal, normalise_markers
+from .citations import (NOT_FOUND, attribute, cited_numbers, drop_unsupported, is_echo, is_refusal,
+                        normalise_markers)
 from .evidence import (content_tokens, extractive_answer, idf_from_hits, judge_relevance, metadata_answer,
                        missing_tokens, paired_numbers, trim_passage)
 from .index import BulletinIndex
 from .models import Hit
+from .redact import redact
 from .retrieval import Filters, HybridRetriever
 from .settings import Settings
 
@@ -78,11 +80,60 @@ def unsupported(text: str, question: str, passages: list[Hit]) -> str | None:
         return "model answer cites no passage"
     body = MARKERS_RE.sub("", text)
     shown = question + "".join(p.chunk.embed_text() for p in passages)
+    cited = question + "".join(passages[n - 1].chunk.embed_text() for n in cited_numbers(text)
+                               if 1 <= n <= len(passages))
     for num in _NUMBER_RE.findall(body):
-        if not re.search(rf"(?<![\d.]){re.escape(num)}(?![\d]|\.\d)", shown):
+        if not _has_number(num, shown):
             return f"model answer states {num}, which no passage contains"
+        if not _has_number(num, cited):
+            return f"model answer states {num}, which the passage it cites does not contain"
+    if _ASKS_PERSON.search(question):
+        cited_hits = [passages[n - 1] for n in cited_numbers(text) if 1 <= n <= len(passages)]
+        for name in person_names(body):
+            if name not in question and not any(name in h.chunk.embed_text() and _coverage(question, h, passages)
+                                                >= 0.5 for h in cited_hits):
+                return f"model answer names {name}, whom no cited passage about the question mentions"
     if _ASKS_NUMBER.search(question) and not _HAS_NUMBER.search(body):
         return "a number was asked for and the model answer gives none"
+    return None
+
+
+_ASKS_PERSON = re.compile(r"(谁|哪位|哪一位|何人|哪些人|哪个领导|哪名)")
+
+
+def person_names(text: str) -> list[str]:
+    """Person names (jieba part-of-speech ``nr``, two characters or more) in an answer."""
+    import jieba.posseg
+
+    return [w.word for w in jieba.posseg.cut(text) if w.flag == "nr" and len(w.word) >= 2]
+
+
+def _coverage(question: str, hit: Hit, hits: list[Hit]) -> float:
+    """IDF-weighted share of the question's words in ``hit`` (words that only some of ``hits`` contain,
+    like the county in "鹿邑县…推进会", weigh most)."""
+    toks = content_tokens(question)
+    idf = idf_from_hits(toks, hits)
+    text = hit.chunk.embed_text()
+    total = sum(idf.values())
+    return sum(w for t, w in idf.items() if t in text) / total if total else 0.0
+
+
+def _has_number(num: str, text: str) -> bool:
+    return bool(re.search(rf"(?<![\d.]){re.escape(num)}(?![\d]|\.\d)", text))
+
+
+def repoint_number(text: str, question: str, passages: list[Hit]) -> str | None:
+    """An answer whose figure sits in another passage than the one it cites: cite that passage instead,
+    but only if it is about the question (most of the question's words occur in it); else None — the
+    model borrowed a figure from an unrelated passage."""
+    toks = content_tokens(question)
+    body = MARKERS_RE.sub("", text)
+    nums = [n for n in _NUMBER_RE.findall(body) if not _has_number(n, question)]
+    holders = [i for i, p in enumerate(passages, 1) if nums and all(_has_number(n, p.chunk.embed_text()) for n in nums)]
+    for i in holders:
+        emb = passages[i - 1].chunk.embed_text()
+        if toks and sum(t in emb for t in toks) / len(toks) >= 0.5:
+            return MARKERS_RE.sub(f"[{i}]", text)
     return None
 
 
@@ -98,12 +149,27 @@ def wants_metadata(question: str) -> bool:
 
 
 def clean_question(question: str) -> str:
-    q = (question or "").strip()
+    from .chain import strip_special_tokens
+
+    q = strip_special_tokens(question or "").strip()
     if not q:
         raise QuestionError("请输入问题。(The question is empty.)")
     if not re.search(r"[\w\u3400-\u9fff]", q):
         raise QuestionError("问题只包含标点符号，请输入具体的问题。(The question has no words.)")
-    return q[:MAX_QUESTION_CHARS]
+    if len(q) > MAX_QUESTION_CHARS:
+        log.info("question of %d characters cut to %d", len(q), MAX_QUESTION_CHARS)
+        q = q[:MAX_QUESTION_CHARS]
+    return to_simplified(q)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters (示範區信訪…) to simplified, which is what the bulletins and BM25 use."""
+    try:
+        import zhconv
+    except ImportError:  # pragma: no cover - a declared dependency
+        log.warning("zhconv is not installed; traditional Chinese questions are not converted (pip install zhconv)")
+        return text
+    return zhconv.convert(text, "zh-cn")
 
 
 def split_parts(question: str) -> list[str]:
@@ -150,7 +216,7 @@ class Assistant:
                 for _ in chain.stream("你好", []):
                     break
             except Exception as exc:  # the first real question will report the problem
-                log.warning("LLM warm-up request failed: %s", exc)
+                log.warning("LLM warm-up request failed: %s", redact(str(exc)))
 
     def standalone(self, question: str, history: list[str]) -> str:
         """The follow-up rewritten into a stand-alone question (an LLM call, so the last few are cached:
@@ -188,8 +254,8 @@ class Assistant:
         rel = judge_relevance(standalone, hits)
         toks = content_tokens(standalone)
         idf = idf_from_hits(toks, hits)
-        passages = [trim_passage(h, toks, self.settings.passage_chars, idf, standalone)
-                    for h in hits[:self.settings.context_passages]]
+        budget = self.settings.passage_chars
+        passages = [trim_passage(h, toks, budget, idf, standalone) for h in hits[:self.settings.context_passages]]
         answer = Answer(question=question, answer="", refused=False, standalone_question=standalone,
                         backend=self.backend, passages=[_citation(n, h) for n, h in enumerate(passages, 1)])
         if not rel.relevant:
@@ -206,22 +272,35 @@ class Assistant:
             self._finish(answer, passages, timings, t0, None)
             yield answer
             return
-        chain = self.chain()
         pieces: list[str] = []
         first = None
-        for delta in chain.stream(standalone, passages, with_meta=wants_metadata(standalone)):
-            if first is None:
-                first = time.monotonic()
-            pieces.append(delta)
-            yield delta
+        try:
+            chain = self.chain()
+            for delta in chain.stream(standalone, passages, with_meta=wants_metadata(standalone)):
+                if first is None:
+                    first = time.monotonic()
+                pieces.append(delta)
+                yield delta
+        except Exception as exc:  # endpoint down, wrong key, model failed to load: answer from the passages
+            log.warning("LLM backend failed (%s); answering from the passages", redact(f"{type(exc).__name__}: {exc}")[:300])
+            text, _ = extractive_answer(standalone, passages)
+            answer.fallback = f"LLM backend unavailable ({type(exc).__name__}); answered from the passages"
+            answer.answer, answer.refused = text or NOT_FOUND, not text
+            yield ("\n" if pieces else "") + answer.answer
+            self._finish(answer, passages if text else [], timings, t0, first)
+            yield answer
+            return
         answer.prompt_tokens = (chain.last_usage or {}).get("input_tokens")
         raw = "".join(pieces).strip()
         text = normalise_markers(raw, len(passages))
         if is_refusal(text) or is_echo(text, standalone):
-            retry = self._focused_retry(chain, standalone, passages, toks, idf) if rel.coverage >= 0.6 else None
+            retry = (self._focused_retry(chain, standalone, hits[:len(passages)], toks, idf, rel.dense)
+                     if rel.coverage >= 0.6 or rel.dense >= 0.88 else None)
             if retry:
                 answer.fallback = "model refused with all passages; answered from the best-matching one"
-                text = retry
+                text, n, wide = retry
+                passages[n - 1] = wide
+                answer.passages[n - 1] = _citation(n, wide)
             elif meta := metadata_answer(standalone, passages):
                 answer.fallback = "model refused; answered from the passage metadata"
                 text = meta
@@ -236,7 +315,11 @@ class Assistant:
         else:
             from .chain import passage_label
 
-            text = attribute(text, [passage_label(n, p, True) for n, p in enumerate(passages, 1)])
+            labels = [passage_label(n, p, True) for n, p in enumerate(passages, 1)]
+            text = attribute(text, labels)
+            text, dropped = drop_unsupported(text, labels, standalone)
+            if dropped:
+                log.info("dropped answer sentences that no cited passage supports: %s", dropped)
             problem = unsupported(text, standalone, passages)
             pairs = [] if problem else paired_numbers(standalone, passages)
             if len({_NUMBER_RE.search(c).group(0) for c, _ in pairs}) > 1:
@@ -245,10 +328,13 @@ class Assistant:
                                  for c, _ in pairs):
                 answer.fallback = "model answer's figure differs from the one the passage gives for the name asked"
                 text = "；".join(f"{c}[{n}]" for c, n in pairs[:2]) + "。"
+            elif problem and "the passage it cites" in problem and (moved := repoint_number(text, standalone, passages)):
+                text = moved  # the figure is in another passage that is about the question: cite that one
             elif problem:
                 # a figure that no passage contains means the model is guessing: say "not found" rather
                 # than show it (on the eval set this never happened for an answerable question)
-                extracted = "" if problem.startswith("model answer states") else extractive_answer(standalone, passages)[0]
+                extracted = ("" if problem.startswith(("model answer states", "model answer names"))
+                             else extractive_answer(standalone, passages)[0])
                 answer.fallback = problem
                 if extracted:
                     text = extracted
@@ -282,24 +368,31 @@ class Assistant:
             h.rank = r
         return merged[:k]
 
-    def _focused_retry(self, chain, question: str, passages: list[Hit], toks, idf) -> str | None:
-        """Ask once more with only the passage that best matches the question (distractors are what make
-        a small model refuse); keep the answer only if it is not a refusal and passes the checks."""
+    def _focused_retry(self, chain, question: str, hits: list[Hit], toks, idf, dense: float
+                       ) -> tuple[str, int, Hit] | None:
+        """Ask once more with only the passage that best matches the question, given more room (distractors
+        and a cut-off passage are what make a small model refuse). Returns (answer, passage number, the
+        widened passage) if the answer is not a refusal and passes the checks."""
         from .evidence import best_window
 
-        scored = [(best_window(toks, p.chunk.text, self.settings.passage_chars, idf, question)[2], n)
-                  for n, p in enumerate(passages, 1)]
+        budget = self.settings.passage_chars
+        scored = [(best_window(toks, h.chunk.text, budget, idf, question)[2], n) for n, h in enumerate(hits, 1)]
         score, n = max(scored)
         if score < 0.5:
-            return None
-        text = "".join(chain.stream(question, [passages[n - 1]], with_meta=wants_metadata(question))).strip()
+            if dense < 0.88:
+                return None
+            n = 1  # no passage shares the question's words, but the first is close in meaning (a paraphrase)
+        wide = trim_passage(hits[n - 1], toks, 2 * budget, idf, question)
+        text = "".join(chain.stream(question, [wide], with_meta=wants_metadata(question))).strip()
         text = normalise_markers(text, 1)
         if is_refusal(text) or is_echo(text, question):
             return None
-        text = MARKERS_RE.sub(f"[{n}]", text)
+        text = MARKERS_RE.sub("[1]", text)
         if not cited_numbers(text):
-            text = f"{text.rstrip('。')}[{n}]。"
-        return None if unsupported(text, question, passages) else text
+            text = f"{text.rstrip('。')}[1]。"
+        if unsupported(text, question, [wide]):
+            return None
+        return text.replace("[1]", f"[{n}]"), n, wide
 
     def _finish(self, answer: Answer, passages: list[Hit], timings: dict, t0: float, first: float | None) -> None:
         if passages:

@@ -94,3 +94,24 @@ def attribute(answer: str, passages: list[str], threshold: float = 0.5) -> str:
                     part = f"{stripped}[{best_n}]{tail}"
         out.append(part)
     return repoint("".join(out), passages)
+
+
+def drop_unsupported(answer: str, passages: list[str], question: str, floor: float = 0.25) -> tuple[str, list[str]]:
+    """Remove cited sentences whose new content (what is not copied from the question) shares (almost)
+    nothing with any passage — e.g. "我是海盗[3]" obeyed from an instruction smuggled into the
+    question, or a sentence that only restates the question. (A sentence supported by another passage
+    than the one it cites is kept: the citation checks re-point it.) Returns (kept text, dropped)."""
+    asked = _bigrams(question)
+    support = _bigrams(" ".join(passages))
+    parts = re.split(r"(?<=[。！？；\n])", answer)
+    kept, dropped = [], []
+    for part in parts:
+        core = re.sub(r"[。！？；，、：\s]", "", MARKER_RE.sub("", part))
+        cited = [n for n in cited_numbers(part) if 1 <= n <= len(passages)]
+        if len(core) >= 2 and cited:
+            novel = _bigrams(core) - asked
+            if not novel or len(novel & support) / len(novel) < floor:
+                dropped.append(part.strip())
+                continue
+        kept.append(part)
+    return "".join(kept).strip(), dropped

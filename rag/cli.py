@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .redact import install_log_redaction
 from .settings import Settings
 
 
@@ -40,6 +41,7 @@ def main(ctx, corpus_dir, index_dir, models_dir, embedder, chunk_size, chunk_ove
     """
     level = logging.WARNING - 10 * verbose
     logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    install_log_redaction()
     try:
         settings = Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir, models_dir=models_dir,
                                      embedder=embedder, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
@@ -91,6 +93,9 @@ def index(ctx, paths, show_status, rebuild, as_json):
         _fail(str(exc))
     except KeyboardInterrupt:
         _fail("interrupted; the previous index is unchanged", 130)
+    except OSError as exc:  # disk full, file size limit, permissions: the served index is untouched
+        _fail(f"could not write the index in {settings.index_dir}: {exc.strerror or exc} "
+              f"({type(exc).__name__}); the previous index is unchanged and still served")
     result = summary.to_dict()
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
@@ -135,5 +140,7 @@ def chunks(ctx, source, as_json):
 
 from . import cli_ask  # noqa: E402,F401  (registers ask/retrieve/chat/eval)
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+if __name__ == "__main__":  # pragma: no cover - `python -m rag.cli`
+    from rag.cli import main as _main  # the module instance the sub-commands were registered on
+
+    _main()

@@ -80,7 +80,9 @@ def _run_question(assistant, question: str, history: list[str], filters: Filters
     if as_json:
         click.echo(json.dumps(final.to_dict(), ensure_ascii=False))
         return final
-    if "".join(streamed).strip() != final.answer.strip():
+    if final.fallback and final.fallback.startswith("LLM backend unavailable"):
+        click.echo(f"\n（{final.fallback}）", err=True)
+    elif "".join(streamed).strip() != final.answer.strip():
         note = "（模型回答无法核实，改为给出原文依据）" if final.fallback else "（已补全引用）"
         click.echo(f"\n{note}\n{final.answer}", nl=False)
     click.echo()
@@ -280,6 +282,12 @@ def ui(ctx, host, port, share, auth, llm):
         if ":" not in auth:
             raise click.UsageError("--auth must be USER:PASSWORD")
         pair = tuple(auth.split(":", 1))
+        from .redact import register_secret
+
+        register_secret(pair[1])
+    if host not in ("127.0.0.1", "localhost", "::1") and not pair:
+        click.echo(f"Warning: binding {host} makes the UI reachable from other machines without a login; "
+                   "set --auth USER:PASSWORD (or RAG_UI_AUTH) on a shared server.", err=True)
     try:
         from ui.app import launch
     except ImportError as exc:

@@ -123,14 +123,23 @@ def best_window(question_tokens: list[str], text: str, budget: int, idf: dict[st
     return s, e, score(lo, hi)
 
 
+WEAK_WINDOW = 0.4  # best window holds less than this share of the question's (IDF-weighted) words
+
+
 def trim_passage(hit: Hit, question_tokens: list[str], budget: int, idf: dict[str, float] | None = None,
-                 question: str = "") -> Hit:
+                 question: str = "", wide_budget: int = 0) -> Hit:
     """Narrow a passage to its most relevant clauses (at most ``budget`` characters) so the prompt stays
-    small; the hit's start/end follow the kept span (the citation highlights it)."""
+    small; the hit's start/end follow the kept span (the citation highlights it). When even the best
+    window matches the question weakly, up to ``wide_budget`` characters are kept instead."""
     c = hit.chunk
     if len(c.text) <= budget:
         return hit
-    s, e, _ = best_window(question_tokens, c.text, budget, idf, question)
+    s, e, score = best_window(question_tokens, c.text, budget, idf, question)
+    if wide_budget > budget and score < WEAK_WINDOW:
+        # the question's words barely occur (a paraphrase): the answer may sit anywhere, so keep more
+        if len(c.text) <= wide_budget:
+            return hit
+        s, e, _ = best_window(question_tokens, c.text, wide_budget, idf, question)
     raw = c.text[s:e]
     text = raw.strip()
     lead = len(raw) - len(raw.lstrip())
@@ -204,11 +213,14 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
 
 
 def _tidy(text: str) -> str:
-    text = text.strip()
+    """A quoted span as shown in an answer: markers or template tokens inside the document become
+    plain text (a "[3]" in the source must not read as a citation of passage 3)."""
+    from .chain import sanitise_passage
+
+    text = sanitise_passage(text).strip()
     if text and text[-1] in "，；：、":
         text = text[:-1] + "……"
     return text
-    return f"{text}[{n}]", [n]
 
 
 _UNIT_ASKED = re.compile(r"(?:多少|几)([个名次人项份户条座天支所家位场处件吨元万])")
@@ -234,7 +246,7 @@ def paired_numbers(question: str, hits: list[Hit]) -> list[tuple[str, int]]:
                 mm = re.match(rf"[^，。；、\d]{{0,4}}?(\d+(?:\.\d+)?(?:余|多)?{unit})", tail)
                 if mm:
                     start = max(text.rfind(c, 0, hit_at.start()) for c in "，。；、：\n") + 1
-                    clause = text[start:hit_at.end() + mm.end()].strip()
+                    clause = _tidy(text[start:hit_at.end() + mm.end()])
                     if (clause, n) not in out:
                         out.append((clause, n))
     return out

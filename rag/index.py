@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,22 @@ class BulletinIndex:
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None, check: bool = True) -> "BulletinIndex":
-        folder = current_generation(settings.index_dir)
+        """Open the generation CURRENT names. A concurrent `rag index` may publish a newer one and prune
+        the one just named while it is being opened: then the new CURRENT is opened instead."""
+        embedder = embedder or make_embedder(settings)  # lazy: the model loads on first use
+        for attempt in range(5):
+            folder = current_generation(settings.index_dir)
+            try:
+                return cls._open_folder(folder, settings, embedder, check)
+            except (OSError, RuntimeError, sqlite3.Error) as exc:
+                if folder is None or current_generation(settings.index_dir) == folder or attempt == 4:
+                    raise
+                log.info("generation %s was replaced while opening (%s); opening the new one", folder.name, exc)
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def _open_folder(cls, folder: Path | None, settings: Settings, embedder: Embedder | None,
+                     check: bool) -> "BulletinIndex":
         if folder is None:
             raise IndexMissing(f"No index in {settings.index_dir}; build it with `rag index`.")
         manifest = Manifest.load(folder)

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import re
+import signal
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -35,6 +39,10 @@ log = logging.getLogger(__name__)
 
 class IndexBusy(IndexError_):
     """Another `rag index` holds the lock."""
+
+
+class IndexWriteError(IndexError_):
+    """Writing the new generation failed (disk full, I/O error); the served one is untouched."""
 
 
 @dataclass
@@ -80,8 +88,23 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def scan(paths: list[Path], corpus_dir: Path, summary: Summary) -> tuple[list[_Found], list[Path]]:
-    """Supported files under ``paths`` (hidden files skipped), and the roots that were scanned."""
+FAILPOINTS = ("store-copied", "embedded", "keyword-saved", "vectors-saved", "manifest-saved", "renamed",
+              "published")
+
+
+def failpoint(name: str) -> None:
+    """Crash tests: ``RAG_FAILPOINT=<name>`` kills the process (SIGKILL, no cleanup) at that step."""
+    if os.environ.get("RAG_FAILPOINT") == name:
+        log.warning("failpoint %s: killing the process", name)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def scan(paths: list[Path], corpus_dir: Path, summary: Summary, max_bytes: float = float("inf"),
+         unreadable: set[str] | None = None) -> tuple[list[_Found], list[Path]]:
+    """Supported files under ``paths`` (hidden files skipped), and the roots that were scanned. Files
+    that cannot be read or are too large are reported in ``summary`` and their keys added to
+    ``unreadable`` (an indexed version of them is kept, not removed)."""
+    unreadable = set() if unreadable is None else unreadable
     found: list[_Found] = []
     roots: list[Path] = []
     for root in paths:
@@ -100,10 +123,19 @@ def scan(paths: list[Path], corpus_dir: Path, summary: Summary) -> tuple[list[_F
                 log.info("skipping %d unsupported file(s): %s", len(skipped), ", ".join(skipped[:10]))
             candidates = [p for p in candidates if p.suffix.lower() in SUPPORTED]
         for p in candidates:
+            key = file_key(p, corpus_dir)
             try:
-                found.append(_Found(file_key(p, corpus_dir), p.resolve(), _sha256_file(p), p.stat().st_size))
+                size = p.stat().st_size
+                if size > max_bytes:
+                    # checked before reading: a huge export would otherwise take hours to embed
+                    summary.failed.append({"file": key, "error": f"{p.name}: is {size / 2**20:.0f} MB, over the "
+                                           f"{max_bytes / 2**20:g} MB limit for one document (RAG_MAX_FILE_MB)"})
+                    unreadable.add(key)
+                    continue
+                found.append(_Found(key, p.resolve(), _sha256_file(p), size))
             except OSError as exc:
-                summary.failed.append({"file": p.name, "error": f"{p.name}: cannot be read ({exc.strerror})"})
+                summary.failed.append({"file": key, "error": f"{p.name}: cannot be read ({exc.strerror})"})
+                unreadable.add(key)
     return found, roots
 
 
@@ -143,13 +175,14 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
     if old_manifest:
         old_manifest.check_compatible(embedder.model_id, embedder.dimension, settings.chunk_size,
                                       settings.chunk_overlap)
-    found, roots = scan(paths, settings.corpus_dir, summary)
+    unreadable: set[str] = set()
+    found, roots = scan(paths, settings.corpus_dir, summary, settings.max_file_mb * 2**20, unreadable)
     old_files = dict(old_manifest.files) if old_manifest else {}
     old_store = ChunkStore(old_folder / "chunks.sqlite", readonly=True) if old_folder else None
     old_paths = {f["key"]: Path(f["path"]) for f in old_store.files()} if old_store else {}
 
     # classify; a file whose content equals another indexed file is reported, not indexed twice
-    present = {f.key for f in found}
+    present = {f.key for f in found} | unreadable
     alive = [k for k in old_files if k in present or not _under(old_paths.get(k, Path(k)), roots)]
     seen_hash: dict[str, str] = {old_files[k]: k for k in alive}
     todo: list[_Found] = []
@@ -173,6 +206,7 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
         if old_store:
             old_store.copy_to(tmp / "chunks.sqlite")
             old_store.close()
+        failpoint("store-copied")
         store = ChunkStore(tmp / "chunks.sqlite")
         vectors = VectorIndex.load(old_folder / "vectors.faiss") if old_folder else VectorIndex.empty(embedder.dimension)
         files = dict(old_files)
@@ -183,10 +217,14 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
                 doc = parse_document(load_text(f.path), f.key)
                 if not doc.articles:
                     raise LoadError(f.path, "contains no text after cleaning")
+                body = "".join(a.text for a in doc.articles)
+                if len(body) < 60 and not re.search(r"[。！？!?；;]", body):
+                    raise LoadError(f.path, f"has only a title or heading ({body[:30]!r}), no sentences to answer from")
                 chunks = chunk_articles(doc.articles, settings.chunk_size, settings.chunk_overlap)
-            except LoadError as exc:
-                summary.failed.append({"file": f.key, "error": str(exc)})
-                log.warning("%s", exc)
+            except (LoadError, OSError) as exc:
+                msg = str(exc) if isinstance(exc, LoadError) else f"{f.path.name}: cannot be read ({exc})"
+                summary.failed.append({"file": f.key, "error": msg})
+                log.warning("%s", msg)
                 continue
             parsed.append((f, doc, chunks))
         # vectors of chunks about to be replaced can be reused when their text is unchanged
@@ -223,11 +261,14 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
             for (i, _), v in zip(need, emb):
                 new_vecs[i] = v
         summary.chunks_embedded = len(need)
+        failpoint("embedded")
         vectors.add([c.faiss_id for c, _, _ in all_new], new_vecs)
         store.commit()
         ids, toks = store.all_tokens()
         KeywordIndex.build(ids, toks).save(tmp / "keyword")
+        failpoint("keyword-saved")
         vectors.save(tmp / "vectors.faiss")
+        failpoint("vectors-saved")
         counts = store.counts()
         if counts["chunks"] != len(vectors):
             raise RuntimeError(f"internal error: {counts['chunks']} chunks but {len(vectors)} vectors")
@@ -237,12 +278,18 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
                  chunk_overlap=settings.chunk_overlap, package_version=__version__,
                  built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), files=files,
                  counts=counts).save(tmp)
-        publish_generation(index_dir, tmp, final)
-    except BaseException:
+        failpoint("manifest-saved")
+        publish_generation(index_dir, tmp, final, between=lambda: failpoint("renamed"))
+        failpoint("published")
+    except BaseException as exc:
         # the served generation is untouched; the half-built one is removed now or on the next run
         import shutil
 
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, (OSError, sqlite3.Error)):  # disk full, file size limit, I/O error
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise IndexWriteError(f"could not write the index in {index_dir}: {reason} ({type(exc).__name__}); "
+                                  "the previous index is unchanged and still served") from exc
         raise
     prune_generations(index_dir)
     return summary

@@ -35,6 +35,7 @@ class Settings:
     top_k: int = 6  # passages retrieved
     context_passages: int = 3  # passages shown to the LLM
     upload_max_mb: float = 50.0  # largest file the UI accepts
+    max_file_mb: float = 50.0  # larger documents are reported and skipped by `rag index`
     passage_chars: int = 140  # characters per passage in the prompt (keeps the first token fast)
 
     @classmethod
@@ -48,7 +49,7 @@ class Settings:
         casts = {f.name: f.type for f in fields(cls)}
         for name in ("embedder", "chunk_size", "chunk_overlap", "batch_size", "lock_timeout", "llm", "llm_base_url",
                      "llm_model", "llm_api_key", "llm_max_tokens", "llm_threads", "llm_ctx", "top_k",
-                     "context_passages", "passage_chars", "upload_max_mb"):
+                     "context_passages", "passage_chars", "upload_max_mb", "max_file_mb"):
             raw = env.get(f"RAG_{name.upper()}")
             if raw:
                 try:
@@ -63,6 +64,9 @@ class Settings:
         return settings
 
     def validate(self) -> None:
+        from .redact import register_secret
+
+        register_secret(self.llm_api_key)
         if self.chunk_size < 50:
             raise ValueError(f"chunk size {self.chunk_size} is too small (minimum 50 characters)")
         if not 0 <= self.chunk_overlap < self.chunk_size // 2:

@@ -126,3 +126,48 @@ def test_figure_from_a_list_is_checked_against_the_name_asked(fake_index_setting
     a, _ = assistant(fake_index_settings, "文昌街道确定了165名议事代表[1]。")
     ans = a.ask("文昌街道确定了多少名议事代表？")
     assert "57名" in ans.answer and "165" not in ans.answer and ans.fallback
+
+
+def _hit(text: str) -> "Hit":
+    from rag.models import Chunk, Hit
+
+    return Hit(Chunk(source="x.txt", article_no=0, text=text, start=0, end=len(text)), 1.0, 1)
+
+
+def test_figure_borrowed_from_another_passage_is_caught_and_repointed_only_when_on_topic():
+    from rag.answer import repoint_number, unsupported
+
+    q = "市医疗保险服务中心在魏桥村为多少名村民提供了问诊服务？"
+    on_topic = _hit("12日，市医疗保险服务中心到魏桥村开展活动，医疗专家为村民提供把脉问诊等服务。")
+    unrelated = _hit("活动共发放宣传资料500份。")
+    answer = "市医疗保险服务中心在魏桥村为500名村民提供了问诊服务[1]。"
+    problem = unsupported(answer, q, [on_topic, unrelated])
+    assert problem and "the passage it cites does not contain" in problem
+    assert repoint_number(answer, q, [on_topic, unrelated]) is None  # 500 is about leaflets: refuse
+    related = _hit("市医疗保险服务中心在魏桥村开展问诊服务，为500名村民提供服务。")
+    assert repoint_number(answer, q, [on_topic, related]) == "市医疗保险服务中心在魏桥村为500名村民提供了问诊服务[2]。"
+    assert unsupported("为500名村民提供了问诊服务[2]。", q, [on_topic, related]) is None
+
+
+def test_llm_failure_falls_back_to_the_passages(fake_index_settings):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    class Broken(FakeListChatModel):
+        def _stream(self, *args, **kwargs):
+            raise ConnectionError("endpoint unreachable")
+
+    a = Assistant(fake_index_settings, BulletinIndex.open(fake_index_settings), chat_model=Broken(responses=["x"]))
+    ans = a.ask("示范区信访案件化解群众满意率是多少？")
+    assert "99.01%" in ans.answer and ans.citations and not ans.refused
+    assert ans.fallback.startswith("LLM backend unavailable (ConnectionError)")
+
+
+def test_focused_retry_gets_a_wider_passage(fake_index_settings):
+    """The model refuses with three trimmed passages; the retry sees the best one with twice the room."""
+    a, model = assistant(fake_index_settings, "资料中未找到相关内容。", "满意率达到99.01%[1]。")
+    ans = a.ask("示范区信访案件化解群众满意率是多少？")
+    assert "99.01%" in ans.answer and ans.fallback.startswith("model refused")
+    retry_prompt = model.prompts[1][1].content
+    assert "[1]" in retry_prompt and "[2]" not in retry_prompt  # one passage only
+    first_prompt_passage = model.prompts[0][1].content.split("[2]")[0]
+    assert len(retry_prompt) > len(first_prompt_passage)

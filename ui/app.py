@@ -71,7 +71,9 @@ def build_app(state: AppState) -> gr.Blocks:
             yield chat, history, sources_html([]), ""
             return
         note = None
-        if final.fallback:
+        if final.fallback and final.fallback.startswith("LLM backend unavailable"):
+            note = "大模型暂时不可用，以下是检索到的原文摘录。"
+        elif final.fallback:
             note = "模型的回答无法用原文核实，已改为直接引用原文。"
         elif final.refused:
             note = "已收录的简报中没有找到能回答这个问题的内容。"
@@ -117,6 +119,9 @@ def build_app(state: AppState) -> gr.Blocks:
             answer = assistant.ask(question, history=[str(h) for h in history])
         except (QuestionError, ValueError) as exc:
             return json.dumps({"error": str(exc)}, ensure_ascii=False)
+        except Exception as exc:  # never a stack trace to the client; the log has the details (redacted)
+            log.exception("answering %r failed", question[:80])
+            return json.dumps({"error": f"回答时出错：{type(exc).__name__}，请稍后重试。"}, ensure_ascii=False)
         return json.dumps(answer.to_dict(), ensure_ascii=False)
 
     with gr.Blocks(title="简报问答") as demo:

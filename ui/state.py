@@ -9,6 +9,7 @@ import time
 from rag.answer import Assistant
 from rag.index import BulletinIndex
 from rag.settings import Settings
+from rag.store.manifest import current_generation
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +21,7 @@ class AppState:
         self._lock = threading.Lock()
         self.index_lock = threading.Lock()  # one re-index at a time from the UI
         self._assistant: Assistant | None = None
+        self._checked_at = time.monotonic()
         self.error: str | None = None
         self.llm_state = "extractive" if settings.llm == "extractive" else "loading"
         self.llm_error: str | None = None
@@ -44,8 +46,22 @@ class AppState:
 
     @property
     def assistant(self) -> Assistant | None:
+        """The Assistant new questions use; picks up an index that `rag index` (CLI) published meanwhile."""
+        self._refresh_if_stale()
         with self._lock:
             return self._assistant
+
+    def _refresh_if_stale(self, every: float = 2.0) -> None:
+        now = time.monotonic()
+        if now - self._checked_at < every or self.index_lock.locked():
+            return
+        self._checked_at = now
+        current = current_generation(self.settings.index_dir)
+        with self._lock:
+            served = self._assistant.index.folder if self._assistant is not None else None
+        if current is not None and current != served:
+            log.info("index generation %s published outside the UI; switching to it", current.name)
+            self._open()
 
     def reload(self) -> None:
         """Open the newly published index generation and make it the one new questions use."""

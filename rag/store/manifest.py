@@ -123,8 +123,9 @@ def new_generation_dir(index_dir: Path) -> tuple[Path, Path]:
     return tmp, final
 
 
-def publish_generation(index_dir: Path, tmp: Path, final: Path) -> None:
-    """Make ``tmp`` the served generation: rename into place, then switch CURRENT atomically."""
+def publish_generation(index_dir: Path, tmp: Path, final: Path, between=None) -> None:
+    """Make ``tmp`` the served generation: rename into place, then switch CURRENT atomically
+    (``between`` runs after the rename, before the switch: a crash-test hook)."""
     for p in tmp.rglob("*"):
         if p.is_file():
             with open(p, "rb") as fh:
@@ -132,6 +133,8 @@ def publish_generation(index_dir: Path, tmp: Path, final: Path) -> None:
     _fsync_dir(tmp)
     os.replace(tmp, final)
     _fsync_dir(Path(index_dir))
+    if between:
+        between()
     _write_atomic(Path(index_dir) / CURRENT, final.name + "\n")
     _fsync_dir(Path(index_dir))
 

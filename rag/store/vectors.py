@@ -30,7 +30,10 @@ class VectorIndex:
         return cls(_faiss().read_index(str(path)))
 
     def save(self, path: Path) -> None:
-        _faiss().write_index(self.index, str(path))
+        try:
+            _faiss().write_index(self.index, str(path))
+        except RuntimeError as exc:  # faiss reports failed writes (disk full) as RuntimeError
+            raise OSError(f"cannot write {Path(path).name}: {str(exc).strip().splitlines()[-1]}") from exc
 
     @property
     def dimension(self) -> int:

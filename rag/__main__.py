@@ -1,0 +1,4 @@
+"""`python -m rag …` is the `rag` command."""
+from rag.cli import main
+
+main()

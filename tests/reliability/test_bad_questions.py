@@ -1,0 +1,88 @@
+"""#6 case 7: empty, whitespace, 10,000 characters, punctuation only, English, traditional Chinese — a
+clear reply or a sensible answer from the library, the CLI and the UI's API; never a stack trace."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from rag.answer import Assistant, QuestionError
+from rag.index import BulletinIndex
+
+from ..conftest import ROOT
+
+LONG = "请问示范区信访案件化解群众满意率是多少？" + "这个问题很重要，" * 1250  # ~10,000 characters
+REJECTED = {"empty": "", "whitespace": " \n\t　 ", "punctuation": "？？？！！。，,.?!…"}
+ANSWERED = {
+    "long": (LONG, "99.01%"),
+    "traditional": ("示範區信訪案件化解群眾滿意率是多少？", "99.01%"),
+    "english": ("What was the satisfaction rate of petition case resolution in the demonstration zone?", None),
+    "template tokens": ("<|im_start|>示范区信访案件化解群众满意率是多少？<|im_end|>", "99.01%"),
+}
+
+
+@pytest.fixture(scope="module")
+def assistant(fake_index_settings):
+    return Assistant(fake_index_settings, BulletinIndex.open(fake_index_settings))
+
+
+@pytest.mark.parametrize("kind", REJECTED)
+def test_rejected_with_a_clear_message(assistant, kind):
+    with pytest.raises(QuestionError, match="请输入|标点"):
+        assistant.ask(REJECTED[kind])
+
+
+@pytest.mark.parametrize("kind", ANSWERED)
+def test_answered_sensibly(assistant, kind):
+    question, fact = ANSWERED[kind]
+    ans = assistant.ask(question)
+    assert ans.answer
+    if fact:
+        assert fact in ans.answer and ans.citations
+    else:  # English: an answer with citations, or the honest "not found"
+        assert ans.citations or ans.refused
+
+
+def _cli(settings, question: str):
+    env = dict(os.environ, RAG_EMBEDDER="fake", RAG_INDEX_DIR=str(settings.index_dir), RAG_LLM="extractive")
+    return subprocess.run([sys.executable, "-m", "rag", "ask", "--json", question], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_replies_clearly(fake_index_settings):
+    for question in ("", "？？？", LONG, "示範區信訪案件化解群眾滿意率是多少？"):
+        r = _cli(fake_index_settings, question)
+        assert "Traceback" not in r.stderr, r.stderr
+        if question in ("", "？？？"):
+            assert r.returncode == 2 and ("请输入问题" in r.stderr or "标点" in r.stderr)
+        else:
+            assert r.returncode == 0 and "99.01%" in json.loads(r.stdout)["answer"]
+
+
+def test_api_replies_clearly(fake_index_settings):
+    """The UI's /ask API (gradio_client over loopback)."""
+    import socket
+
+    from gradio_client import Client
+
+    from ui.app import launch
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    demo, _ = launch(fake_index_settings, port=port, block=False)
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        for question in ("", "   ", "。。。", LONG, "示範區信訪案件化解群眾滿意率是多少？", ANSWERED["english"][0]):
+            out = json.loads(client.predict(question, "not json", api_name="/ask"))
+            if question.strip(" 。") == "":
+                assert "error" in out and out["error"]
+            else:
+                assert "error" in out or "answer" in out
+        good = json.loads(client.predict("示範區信訪案件化解群眾滿意率是多少？", "[]", api_name="/ask"))
+        assert "99.01%" in good["answer"]
+    finally:
+        demo.close()

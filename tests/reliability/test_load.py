@@ -1,0 +1,112 @@
+"""#6 case 4: N parallel sessions against the running UI's /ask API over loopback. With the extractive
+backend (CI): no errors, throughput and p95 latency reported. With the local LLM (slow): requests queue
+and none fails. Results are written to test-artifacts/load-<backend>.json and logged."""
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import socket
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from rag.indexer import update_index
+from rag.settings import Settings
+
+from ..conftest import ROOT, SAMPLE_CORPUS
+
+log = logging.getLogger(__name__)
+ARTIFACTS = ROOT / "test-artifacts"
+QUESTIONS = [
+    ("示范区信访案件化解群众满意率是多少？", [], "99.01%"),
+    ("搬口街道共发放征兵宣传手册多少份？", [], "300余份"),
+    ("那文昌街道呢？", ["许湾街道确定了多少名议事代表？"], None),
+    ("市税务局对接引导帮扶村建设了多少座温室大棚？", [], "36座"),
+    ("2035年周口市的GDP目标是多少？", [], None),  # not in the bulletins: refused
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_load(url: str, sessions: int, per_session: int, timeout: float) -> dict:
+    """``sessions`` clients in parallel, each asking ``per_session`` questions in turn."""
+    from gradio_client import Client
+
+    def session(i: int) -> list[dict]:
+        client = Client(url, verbose=False)
+        out = []
+        for j in range(per_session):
+            q, history, fact = QUESTIONS[(i + j) % len(QUESTIONS)]
+            t0 = time.monotonic()
+            try:
+                raw = client.predict(q, json.dumps(history, ensure_ascii=False), api_name="/ask")
+                data = json.loads(raw)
+                ok = "error" not in data and (fact is None or fact in data["answer"])
+                err = None if ok else f"unexpected reply to {q}: {raw[:200]}"
+            except Exception as exc:  # counted, reported
+                err = f"{type(exc).__name__}: {exc}"
+            out.append({"session": i, "question": q, "seconds": time.monotonic() - t0, "error": err})
+        return out
+
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(sessions) as pool:
+        rows = [r for rs in pool.map(session, range(sessions), timeout=timeout) for r in rs]
+    wall = time.monotonic() - t0
+    lat = sorted(r["seconds"] for r in rows)
+    return {"sessions": sessions, "requests": len(rows), "errors": [r["error"] for r in rows if r["error"]],
+            "wall_s": round(wall, 2), "throughput_rps": round(len(rows) / wall, 2),
+            "p50_s": round(statistics.median(lat), 3), "p95_s": round(lat[int(0.95 * (len(lat) - 1))], 3),
+            "max_s": round(lat[-1], 3)}
+
+
+def _serve(tmp_path, **kw):
+    from ui.app import launch
+
+    shutil.copytree(SAMPLE_CORPUS, tmp_path / "corpus")
+    settings = Settings.from_env(env={}, corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", **kw)
+    update_index(settings, show_progress=False)
+    port = _free_port()
+    demo, _ = launch(settings, port=port, block=False)
+    return demo, f"http://127.0.0.1:{port}/"
+
+
+def _report(name: str, result: dict) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"load-{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    log.warning("load test %s: %s", name, {k: v for k, v in result.items() if k != "errors"})
+
+
+def test_parallel_sessions_extractive(tmp_path):
+    demo, url = _serve(tmp_path, models_dir=tmp_path / "m", embedder="fake", llm="extractive")
+    try:
+        result = run_load(url, sessions=8, per_session=5, timeout=240)
+    finally:
+        demo.close()
+    _report("extractive", result)
+    assert result["requests"] == 40 and not result["errors"], result["errors"][:3]
+    assert result["p95_s"] < 10, result
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_parallel_sessions_local_llm_queue(tmp_path):
+    """The real stack (e5 + local Qwen GGUF): 6 sessions × 2 questions queue behind a 2-slot worker pool."""
+    models = Path(Settings.from_env().models_dir)
+    demo, url = _serve(tmp_path, models_dir=models, llm="local")
+    try:
+        from gradio_client import Client
+
+        Client(url, verbose=False).predict("示范区信访案件化解群众满意率是多少？", "[]", api_name="/ask")  # warm
+        result = run_load(url, sessions=6, per_session=2, timeout=900)
+    finally:
+        demo.close()
+    _report("local", result)
+    assert result["requests"] == 12 and not result["errors"], result["errors"][:3]
