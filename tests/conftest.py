@@ -54,3 +54,14 @@ def fake_index_settings(tmp_path_factory) -> Settings:
                           embedder="fake", llm="extractive")
     update_index(s, embedder=FakeEmbedder(), show_progress=False)
     return s
+
+
+def serve_ui(settings: Settings, **launch_kw):
+    """Start the Gradio UI on a free loopback port without blocking: ``(demo, url)``; ``demo.close()`` stops it."""
+    from ui.app import launch
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    demo, _ = launch(settings, port=port, block=False, **launch_kw)
+    return demo, f"http://127.0.0.1:{port}/"

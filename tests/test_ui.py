@@ -1,7 +1,6 @@
 """The UI's pieces without a browser: safe uploads, escaping, the API through gradio_client."""
 import json
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from rag.settings import Settings
 from ui.documents import UploadError, delete_documents, safe_filename, store_uploads
 from ui.render import answer_html, sources_html
 
-from .conftest import SAMPLE_CORPUS
+from .conftest import SAMPLE_CORPUS, serve_ui
 
 
 @pytest.mark.parametrize("raw, safe", [
@@ -70,24 +69,15 @@ def test_html_in_answers_and_sources_is_text():
     assert "<script>" not in out and "&lt;script&gt;" in out and "第17期" in out and "<b>粗" not in out
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def running_app(tmp_path_factory):
-    from ui.app import launch
-
     root = tmp_path_factory.mktemp("uiapp")
     shutil.copytree(SAMPLE_CORPUS, root / "corpus")
     settings = Settings.from_env(env={}, corpus_dir=root / "corpus", index_dir=root / "index",
                                  models_dir=root / "models", embedder="fake", llm="extractive")
     update_index(settings, embedder=FakeEmbedder(), show_progress=False)
-    port = _free_port()
-    demo, _ = launch(settings, port=port, block=False)
-    yield f"http://127.0.0.1:{port}/", settings
+    demo, url = serve_ui(settings)
+    yield url, settings
     demo.close()
 
 

@@ -22,7 +22,8 @@ class Embedder(ABC):
         """Embed many passages in batches (sorted by length to limit padding), keeping input order."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        lengths = self.lengths(texts)
+        order = sorted(range(len(texts)), key=lambda i: lengths[i])
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for b in range(0, len(order), batch_size):
             idx = order[b:b + batch_size]
@@ -30,6 +31,10 @@ class Embedder(ABC):
             if progress:
                 progress(len(idx))
         return out
+
+    def lengths(self, texts: Sequence[str]) -> list[int]:
+        """What passages are batched by (similar lengths pad least): characters, or the model's tokens."""
+        return [len(t) for t in texts]
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_batch([text], "query")[0]

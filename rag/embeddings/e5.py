@@ -10,7 +10,7 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -90,21 +90,11 @@ class E5Embedder(Embedder):
                                    normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
 
-    def embed_passages(self, texts: Sequence[str], batch_size: int = 16,
-                       progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Batches of passages of similar token length (least padding), results in input order."""
-        if not texts:
-            return super().embed_passages(texts, batch_size, progress)
+    def lengths(self, texts: Sequence[str]) -> list[int]:
+        """Token counts: batches of passages of similar token length carry the least padding."""
         model = self.warm_up()
-        ids = model.tokenizer(list(texts), truncation=True, max_length=model.max_seq_length)["input_ids"]
-        order = sorted(range(len(texts)), key=lambda i: len(ids[i]))
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for b in range(0, len(order), batch_size):
-            idx = order[b:b + batch_size]
-            out[idx] = self.embed_batch([texts[i] for i in idx], "passage")
-            if progress:
-                progress(len(idx))
-        return out
+        return [len(ids) for ids in model.tokenizer(list(texts), truncation=True,
+                                                    max_length=model.max_seq_length)["input_ids"]]
 
     def embed_query(self, text: str) -> np.ndarray:
         """One query: with bf16, through a bfloat16 copy of the transformer (about 1.7x faster for a short

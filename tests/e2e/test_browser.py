@@ -2,7 +2,6 @@
 embedder and the local LLM: ask, read the streamed answer and its source card, upload a document, wait
 for the re-index, ask what only that document answers. Screenshots go to test-artifacts/."""
 import shutil
-import socket
 import time
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from rag.embeddings.e5 import E5Embedder
 from rag.indexer import update_index
 from rag.settings import Settings
 
-from ..conftest import ROOT, SAMPLE_CORPUS
+from ..conftest import ROOT, SAMPLE_CORPUS, serve_ui
 
 pytestmark = pytest.mark.integration
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,26 +22,18 @@ NEW_DOC = ("周口市图书馆开展全民阅读推广活动\n"
            "新增馆藏图书8000余册。<script>alert('x')</script>\n")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     if not CHROMIUM.exists():
         pytest.fail("Debian chromium is required for the browser test: apt-get install chromium")
-    from ui.app import launch
 
     root = tmp_path_factory.mktemp("ui")
     corpus = root / "corpus"
     shutil.copytree(SAMPLE_CORPUS, corpus)
     settings = Settings.from_env(env={}, corpus_dir=corpus, index_dir=root / "index", models_dir=MODELS, llm="local")
     update_index(settings, embedder=E5Embedder(MODELS), show_progress=False)
-    port = _free_port()
-    demo, url = launch(settings, port=port, block=False)
-    yield f"http://127.0.0.1:{port}/"
+    demo, url = serve_ui(settings)
+    yield url
     demo.close()
 
 

@@ -12,7 +12,7 @@ import pytest
 from rag.answer import Assistant, QuestionError
 from rag.index import BulletinIndex
 
-from ..conftest import ROOT
+from ..conftest import ROOT, serve_ui
 
 LONG = "请问示范区信访案件化解群众满意率是多少？" + "这个问题很重要，" * 1250  # ~10,000 characters
 REJECTED = {"empty": "", "whitespace": " \n\t　 ", "punctuation": "？？？！！。，,.?!…"}
@@ -64,18 +64,11 @@ def test_cli_replies_clearly(fake_index_settings):
 
 def test_api_replies_clearly(fake_index_settings):
     """The UI's /ask API (gradio_client over loopback)."""
-    import socket
-
     from gradio_client import Client
 
-    from ui.app import launch
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    demo, _ = launch(fake_index_settings, port=port, block=False)
+    demo, url = serve_ui(fake_index_settings)
     try:
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        client = Client(url, verbose=False)
         for question in ("", "   ", "。。。", LONG, "示範區信訪案件化解群眾滿意率是多少？", ANSWERED["english"][0]):
             out = json.loads(client.predict(question, "not json", api_name="/ask"))
             if question.strip(" 。") == "":

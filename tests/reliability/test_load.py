@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import socket
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +16,7 @@ import pytest
 from rag.indexer import update_index
 from rag.settings import Settings
 
-from ..conftest import ROOT, SAMPLE_CORPUS
+from ..conftest import ROOT, SAMPLE_CORPUS, serve_ui
 
 log = logging.getLogger(__name__)
 ARTIFACTS = ROOT / "test-artifacts"
@@ -28,12 +27,6 @@ QUESTIONS = [
     ("市税务局对接引导帮扶村建设了多少座温室大棚？", [], "36座"),
     ("2035年周口市的GDP目标是多少？", [], None),  # not in the bulletins: refused
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run_load(url: str, sessions: int, per_session: int, timeout: float) -> dict:
@@ -68,14 +61,10 @@ def run_load(url: str, sessions: int, per_session: int, timeout: float) -> dict:
 
 
 def _serve(tmp_path, **kw):
-    from ui.app import launch
-
     shutil.copytree(SAMPLE_CORPUS, tmp_path / "corpus")
     settings = Settings.from_env(env={}, corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", **kw)
     update_index(settings, show_progress=False)
-    port = _free_port()
-    demo, _ = launch(settings, port=port, block=False)
-    return demo, f"http://127.0.0.1:{port}/"
+    return serve_ui(settings)
 
 
 def _report(name: str, result: dict) -> None:

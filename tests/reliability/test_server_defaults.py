@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import urllib.error
 import urllib.request
 
@@ -16,7 +15,7 @@ from rag.embeddings.fake import FakeEmbedder
 from rag.indexer import update_index
 from rag.settings import Settings
 
-from ..conftest import ROOT, SAMPLE_CORPUS
+from ..conftest import ROOT, SAMPLE_CORPUS, serve_ui
 
 
 @pytest.fixture
@@ -49,24 +48,15 @@ def test_ui_auth_and_public_host_warning(captured_launch):
     assert r.exit_code == 2 and "USER:PASSWORD" in r.output
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def protected_app(tmp_path_factory):
-    from ui.app import launch
-
     root = tmp_path_factory.mktemp("auth")
     shutil.copytree(SAMPLE_CORPUS, root / "corpus")
     s = Settings.from_env(env={}, corpus_dir=root / "corpus", index_dir=root / "index", models_dir=root / "m",
                           embedder="fake", llm="extractive", upload_max_mb=1.0)
     update_index(s, embedder=FakeEmbedder(), show_progress=False)
-    port = _free_port()
-    demo, _ = launch(s, port=port, block=False, auth=("office", "s3cret-pass"))
-    yield f"http://127.0.0.1:{port}"
+    demo, url = serve_ui(s, auth=("office", "s3cret-pass"))
+    yield url.rstrip("/")
     demo.close()
 
 
