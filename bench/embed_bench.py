@@ -13,7 +13,7 @@ import numpy as np
 
 from rag.embeddings.base import Embedder
 
-from .compute import matmul_peak, model_shape, time_embedding, token_counts
+from .compute import bf16_peak, matmul_peak, model_shape, time_embedding, token_counts
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +101,32 @@ def _quality_with(embedder: Embedder) -> dict:
             idx.close()
 
 
+def time_breakdown(embedder: Embedder, texts: list[str], tokens: list[int], shape, peak) -> dict:
+    """Where the product embedder's time goes (torch profiler, one pass): the projections (``addmm``, with
+    their FLOPs and share of the peak of the precision used), attention (``scaled_dot_product_attention``,
+    with its FLOPs) and everything else (GELU, LayerNorm, casts, tokenizer, pooling)."""
+    from torch.profiler import ProfilerActivity, profile
+
+    embedder.embed_passages(texts[:8])
+    t0 = time.perf_counter()
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        embedder.embed_passages(texts)
+    wall = time.perf_counter() - t0
+    own = {e.key: e.self_cpu_time_total / 1e6 for e in prof.key_averages()}
+    gemm = sum(v for k, v in own.items() if k in ("aten::addmm", "aten::mm", "aten::bmm", "aten::matmul"))
+    attn = sum(v for k, v in own.items() if "scaled_dot_product" in k or k in ("aten::_softmax",))
+    total = sum(own.values())
+    gemm_flop = sum(2.0 * shape.params_per_token * n for n in tokens)
+    attn_flop = sum(4.0 * shape.layers * n * n * shape.hidden for n in tokens)
+    top = bf16_peak(peak) if getattr(embedder, "bf16", False) else peak.gflops
+    return {"wall_s": round(wall, 3), "profiled_cpu_s": round(total, 3),
+            "projections_s": round(gemm, 3), "projections_gflops": round(gemm_flop / gemm / 1e9, 1) if gemm else None,
+            "projections_share_of_peak": round(gemm_flop / gemm / 1e9 / top, 3) if gemm and top else None,
+            "attention_s": round(attn, 3), "attention_gflops": round(attn_flop / attn / 1e9, 1) if attn else None,
+            "other_s": round(total - gemm - attn, 3),
+            "flop_share_attention": round(attn_flop / (attn_flop + gemm_flop), 3)}
+
+
 def cmd_embed(a) -> dict:
     import torch
 
@@ -139,11 +165,13 @@ def cmd_embed(a) -> dict:
                                 peak, reference=ref)
         out["runs"].append(run.row())
         log.warning("%s", run.row())
-    bf16_peak = peak.shapes.get("bf16 2048x2048x2048")
-    if bf16_peak:  # bf16 runs against the bf16 peak
+    top = bf16_peak(peak)
+    if top:  # bf16 runs against the bf16 peak
+        out["bf16_peak"] = top
         for r in out["runs"]:
             if "bf16 autocast" in r["name"]:
-                r["share_of_bf16_peak"] = round(r["gflops"] / bf16_peak, 3)
+                r["share_of_bf16_peak"] = round(r["gflops"] / top, 3)
+    out["breakdown"] = time_breakdown(product, texts, tokens, shape, peak)
     if a.quality:
         out["quality"] = {"float32": _quality_with(fp32), variants[0][0]: _quality_with(product)}
         if not a.skip_reduced:

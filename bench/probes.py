@@ -150,7 +150,8 @@ def ui_idle_rss(index_dir: Path, corpus_dir: Path, llm: str = "extractive", time
     let it settle, read the resident memory of its process tree, stop it."""
     port = free_port()
     root = Path(__file__).resolve().parent.parent  # the checkout whose `rag` package is measured
-    cmd = [sys.executable, "-m", "rag.cli", "-v", "--index-dir", str(index_dir), "--corpus-dir", str(corpus_dir),
+    # as the `rag` console script calls it (older checkouts lose their subcommands under `python -m rag.cli`)
+    cmd = [sys.executable, "-c", "from rag.cli import main; main()", "-v", "--index-dir", str(index_dir), "--corpus-dir", str(corpus_dir),
            "ui", "--llm", llm, "--port", str(port)]
     env = {**os.environ, "RAG_EMBEDDER": "e5", "GRADIO_ANALYTICS_ENABLED": "False"}
     t0 = time.monotonic()

@@ -40,16 +40,27 @@ def render(report: dict) -> str:
     emb = report.get("embedding", {})
     peak = emb.get("peak", {})
     if peak:
-        L.append(f"\nMatrix-multiply peak (float32, torch, {peak.get('threads', '?')} threads, same run): "
-                 f"**{_v(peak.get('gflops'))} GFLOP/s** {peak.get('shapes', '')}")
+        bf = [v for k, v in (peak.get("shapes") or {}).items() if k.startswith("bf16")]
+        L.append(f"\nMatrix-multiply peak (torch, {peak.get('threads', '?')} threads, same run): "
+                 f"**{_v(peak.get('gflops'))} GFLOP/s float32**" + (f", **{max(bf)} GFLOP/s bf16**" if bf else "")
+                 + f" {peak.get('shapes', '')}")
     if emb.get("runs"):
         L.append(f"\n## Embedding throughput ({emb['chunks']} chunks, {emb['tokens_mean']} tokens mean, "
                  f"{emb['gflop_per_chunk']} GFLOP/chunk)\n")
-        L.append("| configuration | chunks/s | GFLOP/s | share of peak | FLOPs bound chunks/s | min cosine vs product |")
-        L.append("|---|---:|---:|---:|---:|---:|")
+        L.append("| configuration | chunks/s | GFLOP/s | share of float32 peak | share of bf16 peak "
+                 "| float32 FLOPs bound chunks/s | min cosine vs float32 |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|")
         for r in emb["runs"]:
+            bf = r.get("share_of_bf16_peak")
             L.append(f"| {r['name']} | {r['chunks_per_s']} | {r['gflops']} | {r['share_of_peak']:.0%} | "
-                     f"{r['bound_chunks_per_s']} | {_v(r.get('cosine_min'))} |")
+                     f"{f'{bf:.0%}' if bf else '–'} | {r['bound_chunks_per_s']} | {_v(r.get('cosine_min'))} |")
+    if emb.get("breakdown"):
+        d = emb["breakdown"]
+        L.append(f"\nWhere the product embedder's time goes (torch profiler, {d['profiled_cpu_s']} s of CPU time "
+                 f"in {d['wall_s']} s): projections {d['projections_s']} s at {_v(d['projections_gflops'])} GFLOP/s "
+                 f"({_v(d['projections_share_of_peak'])} of the peak of its precision); attention "
+                 f"{d['attention_s']} s at {_v(d['attention_gflops'])} GFLOP/s ({d['flop_share_attention']:.0%} "
+                 f"of the FLOPs); everything else {d['other_s']} s.")
     if emb.get("quality"):
         L.append("\nRetrieval on the eval set (sample corpus indexed with each configuration):\n")
         L.append("| configuration | mode | hit@1 | hit@5 | hit@10 | evidence@5 |")

@@ -13,7 +13,7 @@ from .citations import MARKER_RE as MARKERS_RE
 from .citations import (NOT_FOUND, attribute, cited_numbers, drop_unsupported, is_echo, is_refusal,
                         normalise_markers)
 from .evidence import (content_tokens, extractive_answer, idf_from_hits, judge_relevance, metadata_answer,
-                       missing_tokens, paired_numbers, trim_passage)
+                       missing_tokens, paired_numbers, passages_to_show, trim_passage)
 from .index import BulletinIndex
 from .models import Hit
 from .redact import redact
@@ -255,7 +255,11 @@ class Assistant:
         toks = content_tokens(standalone)
         idf = idf_from_hits(toks, hits)
         budget = self.settings.passage_chars
-        passages = [trim_passage(h, toks, budget, idf, standalone) for h in hits[:self.settings.context_passages]]
+        shown = hits[:self.settings.context_passages]
+        if self.backend != "extractive":  # prompt tokens cost time only with a model
+            multi = len([p for p in split_parts(standalone) if len(p) >= 6]) >= 2
+            shown = passages_to_show(toks, shown, budget, idf, standalone, multi)
+        passages = [trim_passage(h, toks, budget, idf, standalone) for h in shown]
         answer = Answer(question=question, answer="", refused=False, standalone_question=standalone,
                         backend=self.backend, passages=[_citation(n, h) for n, h in enumerate(passages, 1)])
         if not rel.relevant:
@@ -294,7 +298,7 @@ class Assistant:
         raw = "".join(pieces).strip()
         text = normalise_markers(raw, len(passages))
         if is_refusal(text) or is_echo(text, standalone):
-            retry = (self._focused_retry(chain, standalone, hits[:len(passages)], toks, idf, rel.dense)
+            retry = (self._focused_retry(chain, standalone, shown, toks, idf, rel.dense)
                      if rel.coverage >= 0.6 or rel.dense >= 0.88 else None)
             if retry:
                 answer.fallback = "model refused with all passages; answered from the best-matching one"

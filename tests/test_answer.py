@@ -171,3 +171,13 @@ def test_focused_retry_gets_a_wider_passage(fake_index_settings):
     assert "[1]" in retry_prompt and "[2]" not in retry_prompt  # one passage only
     first_prompt_passage = model.prompts[0][1].content.split("[2]")[0]
     assert len(retry_prompt) > len(first_prompt_passage)
+
+
+def test_prompt_leaves_out_a_weak_third_passage_but_the_extractive_backend_keeps_it(fake_index_settings):
+    q = "示范区信访案件化解的群众满意率是多少？"
+    a, model = assistant(fake_index_settings, "示范区信访案件化解群众满意率达到99.01%[1]。")
+    a.ask(q)
+    human = model.prompts[0][1].content
+    assert "[1]" in human and "[2]" in human and "[3]" not in human
+    ext = Assistant(fake_index_settings, BulletinIndex.open(fake_index_settings))
+    assert len(ext.ask(q).passages) == fake_index_settings.context_passages == 3

@@ -48,3 +48,20 @@ def test_metadata_answer_from_passage_metadata():
     out = metadata_answer("刊登太康县摄影展消息的那期简报是哪天出版的？", [hit("无关。"), Hit(c, 1.0)])
     assert "第17期" in out and "2023年6月20日出刊" in out and "【文明时讯】" in out and out.endswith("[2]。")
     assert metadata_answer("太康县摄影展在哪里举行？", [Hit(c, 1.0)]) == ""
+
+
+def test_weak_third_passage_is_left_out_of_the_prompt():
+    from rag.evidence import idf_from_hits, passages_to_show
+
+    q = "许湾街道确定了多少名议事代表？"
+    hits = [hit("此次示范区3个街道共确定议事代表165名，其中，许湾街道58名、文昌街道57名。"),
+            hit("示范区党工委相关负责人说，该制度保障了基层群众的知情权。"),
+            hit("区长胡友涛出席会议。会议指出，创文巩卫工作是当前的重点任务之一。")]
+    toks = content_tokens(q)
+    idf = idf_from_hits(toks, hits)
+    shown = passages_to_show(toks, hits, 140, idf, q)
+    assert shown == hits[:2]  # the second is always shown, the weak third is not
+    assert passages_to_show(toks, hits, 140, idf, q, multi_part=True) == hits
+    # a third passage that matches better than the first two is kept (the answer is there)
+    strong = hit("许湾街道确定议事代表58名。")
+    assert passages_to_show(toks, hits[:2] + [strong], 140, idf, q)[-1] is strong

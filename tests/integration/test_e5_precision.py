@@ -1,4 +1,4 @@
-"""bf16 autocast of the e5 embedder (issue #7) keeps the float32 vectors (marked integration)."""
+"""bf16 autocast of the e5 embedder and its bf16 query copy (issue #7) keep the float32 vectors (marked integration)."""
 from pathlib import Path
 
 import numpy as np
@@ -28,3 +28,10 @@ def test_bf16_vectors_match_float32(monkeypatch):
     assert np.sum(ref * got, axis=1).min() >= 0.9999
     for q in ("示范区信访案件化解群众满意率是多少", "第17期简报的【文明时讯】报道了哪些活动？"):
         assert float(fp32.embed_query(q) @ bf16.embed_query(q)) >= 0.9999
+    # the bf16 query copy holds only the transformer layers: the 250k-word table stays shared, in float32
+    copy_params = sum(p.numel() for p in bf16._query_model.parameters())
+    assert copy_params < 25_000_000 and next(bf16._query_model.parameters()).dtype.is_floating_point
+    assert all(p.data_ptr() != bf16._model[0].auto_model.embeddings.word_embeddings.weight.data_ptr()
+               for p in bf16._query_model.parameters())
+    fp32_word = fp32._model[0].auto_model.embeddings.word_embeddings.weight
+    assert fp32_word.dtype.is_floating_point and fp32_word.element_size() == 4  # the float32 model is unchanged
