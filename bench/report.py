@@ -106,6 +106,9 @@ def render(report: dict) -> str:
                 x = q[mode]
                 L.append(f"| {name} | {q['vector_index']} | {mode} | {x['p50_ms']} | {x['p95_ms']} | "
                          f"{x['conc8_p50_ms']} | {x['conc8_p95_ms']} | {x['conc8_qps']} |")
+            if f := q.get("hybrid_filtered_year"):
+                L.append(f"| {name} | {q['vector_index']} | hybrid, one year filtered | {f['p50_ms']} | {f['p95_ms']} "
+                         f"| – | – | – |")
         L.append("\nHybrid p50 by part (ms) and dense recall@10 against exact search:\n")
         L.append("| size | embed query | FAISS | jieba | BM25 | fetch chunks | recall@10 | FAISS ms/query (k=10) |")
         L.append("|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -169,6 +172,7 @@ def _pick(report: dict) -> dict[str, dict]:
             "hybrid p50 ms": (q.get("hybrid") or {}).get("p50_ms"),
             "hybrid p95 ms": (q.get("hybrid") or {}).get("p95_ms"),
             "hybrid conc8 p50 ms": (q.get("hybrid") or {}).get("conc8_p50_ms"),
+            "hybrid one-year filter p50 ms": (q.get("hybrid_filtered_year") or {}).get("p50_ms"),
             "recall@10 vs exact": (q.get("recall@10_vs_exact") or {}).get("recall"),
             "vector index": q.get("vector_index"), "ui RSS MB": ui.get("rss_mb")}
     return rows

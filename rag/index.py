@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .embeddings import Embedder, make_embedder
 from .models import Chunk, Hit
 from .settings import Settings
@@ -64,12 +66,17 @@ class BulletinIndex:
         chunks = self.store.chunks_by_ids([i for i, _ in pairs])
         return [Hit(chunks[i], s, rank) for rank, (i, s) in enumerate(pairs, 1) if i in chunks]
 
-    def search_dense(self, query: str, k: int = 8) -> list[Hit]:
+    def search_dense(self, query: str, k: int = 8, allowed=None) -> list[Hit]:
+        """Nearest chunks by cosine; ``allowed``: only among these chunk ids (see :meth:`ids_where`)."""
         vec = self.embedder.embed_query(query)
-        return self._hits(self.vectors.search(vec, k))
+        return self._hits(self.vectors.search(vec, k, allowed))
 
-    def search_bm25(self, query: str, k: int = 8) -> list[Hit]:
-        return self._hits(self.keywords.search(tokenize(query), k))
+    def search_bm25(self, query: str, k: int = 8, allowed=None) -> list[Hit]:
+        return self._hits(self.keywords.search(tokenize(query), k, allowed))
+
+    def ids_where(self, **conditions) -> np.ndarray:
+        """Chunk ids whose metadata match (``sources``, ``issues``, ``sections``, ``date_from``, ``date_to``)."""
+        return np.asarray(self.store.ids_where(**conditions), dtype=np.int64)
 
     def chunks(self, source: str | None = None) -> list[Chunk]:
         return list(self.store.iter_chunks(source))

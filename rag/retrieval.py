@@ -60,9 +60,8 @@ class HybridRetriever:
         self.index = index
         self.pool = pool
 
-    def _pool_size(self, k: int, filters: Filters | None) -> int:
-        total = len(self.index.vectors)
-        return total if filters and filters.active() else min(total, max(self.pool, 4 * k))
+    def _pool_size(self, k: int, total: int) -> int:
+        return min(total, max(self.pool, 4 * k))
 
     def retrieve(self, query: str, k: int = 8, mode: str = "hybrid", filters: Filters | None = None,
                  merge: bool = True) -> list[Hit]:
@@ -71,10 +70,16 @@ class HybridRetriever:
         query = query.strip()
         if not query or len(self.index.vectors) == 0:
             return []
-        n = self._pool_size(k, filters)
-        dense = self.index.search_dense(query, n) if mode in ("hybrid", "dense") else []
-        sparse = self.index.search_bm25(query, n) if mode in ("hybrid", "bm25") else []
-        if filters and filters.active():
+        allowed = None
+        if filters and filters.active():  # search only the chunks that match, not the whole index
+            allowed = self.index.ids_where(sources=filters.sources, issues=filters.issues, sections=filters.sections,
+                                           date_from=filters.date_from, date_to=filters.date_to)
+            if not len(allowed):
+                return []
+        n = self._pool_size(k, len(self.index.vectors) if allowed is None else len(allowed))
+        dense = self.index.search_dense(query, n, allowed) if mode in ("hybrid", "dense") else []
+        sparse = self.index.search_bm25(query, n, allowed) if mode in ("hybrid", "bm25") else []
+        if filters and filters.active():  # the store's answer, checked once more on the chunks themselves
             dense = [h for h in dense if filters.match(h.chunk)]
             sparse = [h for h in sparse if filters.match(h.chunk)]
         if mode == "dense":

@@ -182,10 +182,13 @@ class KeywordIndex:
             scores[rows] += idf * tf / (norm[rows] + tf)
         return scores
 
-    def search(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
+    def search(self, query_tokens: list[str], k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The ``k`` best-scoring ids; with ``allowed`` (ids), only among those."""
         if not len(self.ids) or not query_tokens:
             return []
         scores = self.scores(query_tokens)
+        if allowed is not None:
+            scores = np.where(np.isin(self.ids, np.asarray(allowed, dtype=np.int64)), scores, 0)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]

@@ -78,14 +78,22 @@ class VectorIndex:
     def reconstruct(self, faiss_id: int) -> np.ndarray:
         return self.index.reconstruct(int(faiss_id))
 
-    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        if len(self) == 0:
+    def search(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The ``k`` nearest ids (inner product); with ``allowed`` (ids), only among those, exactly: an IVF
+        index then visits every cell, skipping vectors outside ``allowed`` before computing a distance."""
+        if len(self) == 0 or (allowed is not None and not len(allowed)):
             return []
-        k = min(k, len(self))
+        k = min(k, len(self) if allowed is None else len(allowed))
         q = np.asarray(vector, dtype=np.float32).reshape(1, -1)
-        if self.kind == "ivf" and k > len(self) // 4:
-            # most of the index asked for (filtered retrieval): visit every cell
-            scores, ids = self.index.search(q, k, params=_faiss().SearchParametersIVF(nprobe=self.index.nlist))
+        faiss = _faiss()
+        if allowed is not None:
+            sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+            params = (faiss.SearchParametersIVF(sel=sel, nprobe=self.index.nlist) if self.kind == "ivf"
+                      else faiss.SearchParameters(sel=sel))
+            scores, ids = self.index.search(q, k, params=params)
+        elif self.kind == "ivf" and k > len(self) // 4:
+            # most of the index asked for: visit every cell
+            scores, ids = self.index.search(q, k, params=faiss.SearchParametersIVF(nprobe=self.index.nlist))
         else:
             scores, ids = self.index.search(q, k)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
