@@ -31,6 +31,19 @@ def derived_build_s(report: dict, b: dict) -> float | None:
     return round(b["wall_s"] - b.get("embed_s", 0) + b["chunks"] / rate, 0)
 
 
+def _table(L: list[str], title: str, columns: str, align: str) -> None:
+    """A Markdown table heading: ``title``, the header row from ``columns`` ("a | b | c") and the
+    separator from ``align`` (one ``l``/``r`` per column)."""
+    L.append(title)
+    L.append(f"| {columns} |")
+    L.append("|" + "|".join("---" if a == "l" else "---:" for a in align) + "|")
+
+
+def _each(sizes: dict, key: str):
+    """(size name, that size's ``key`` section) for the sizes that have it."""
+    return ((name, r[key]) for name, r in sizes.items() if r.get(key))
+
+
 def render(report: dict) -> str:
     L: list[str] = []
     L.append(f"# Benchmark {report.get('label') or ''}".rstrip())
@@ -45,11 +58,10 @@ def render(report: dict) -> str:
                  f"**{_v(peak.get('gflops'))} GFLOP/s float32**" + (f", **{max(bf)} GFLOP/s bf16**" if bf else "")
                  + f" {peak.get('shapes', '')}")
     if emb.get("runs"):
-        L.append(f"\n## Embedding throughput ({emb['chunks']} chunks, {emb['tokens_mean']} tokens mean, "
-                 f"{emb['gflop_per_chunk']} GFLOP/chunk)\n")
-        L.append("| configuration | chunks/s | GFLOP/s | share of float32 peak | share of bf16 peak "
-                 "| float32 FLOPs bound chunks/s | min cosine vs float32 |")
-        L.append("|---|---:|---:|---:|---:|---:|---:|")
+        _table(L, f"\n## Embedding throughput ({emb['chunks']} chunks, {emb['tokens_mean']} tokens mean, "
+                  f"{emb['gflop_per_chunk']} GFLOP/chunk)\n",
+               "configuration | chunks/s | GFLOP/s | share of float32 peak | share of bf16 peak "
+               "| float32 FLOPs bound chunks/s | min cosine vs float32", "lrrrrrr")
         for r in emb["runs"]:
             bf = r.get("share_of_bf16_peak")
             L.append(f"| {r['name']} | {r['chunks_per_s']} | {r['gflops']} | {r['share_of_peak']:.0%} | "
@@ -62,19 +74,16 @@ def render(report: dict) -> str:
                  f"{d['attention_s']} s at {_v(d['attention_gflops'])} GFLOP/s ({d['flop_share_attention']:.0%} "
                  f"of the FLOPs); everything else {d['other_s']} s.")
     if emb.get("quality"):
-        L.append("\nRetrieval on the eval set (sample corpus indexed with each configuration):\n")
-        L.append("| configuration | mode | hit@1 | hit@5 | hit@10 | evidence@5 |")
-        L.append("|---|---|---:|---:|---:|---:|")
+        _table(L, "\nRetrieval on the eval set (sample corpus indexed with each configuration):\n",
+               "configuration | mode | hit@1 | hit@5 | hit@10 | evidence@5", "llrrrr")
         for name, q in emb["quality"].items():
             for mode, o in q.items():
                 L.append(f"| {name} | {mode} | {_v(o.get('hit@1'))} | {_v(o.get('hit@5'))} | {_v(o.get('hit@10'))} "
                          f"| {_v(o.get('evidence@5'))} |")
     sizes = report.get("sizes", {})
     if sizes:
-        L.append("\n## Index build\n")
-        L.append("| size | chunks | files | vectors | wall s | embed s | embed chunks/s | share of peak | "
-                 "peak RSS MB | wall s with e5 (derived) |")
-        L.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+        _table(L, "\n## Index build\n", "size | chunks | files | vectors | wall s | embed s | embed chunks/s | "
+               "share of peak | peak RSS MB | wall s with e5 (derived)", "lrrlrrrrrr")
         for name, r in sizes.items():
             b = r.get("build")
             if not b:
@@ -85,23 +94,15 @@ def render(report: dict) -> str:
                      f"{b['wall_s']} | {b['embed_s']} | {_v(b.get('embed_chunks_per_s'))} | "
                      f"{'–' if share is None else f'{share:.0%}'} | {b['peak_rss_mb']} | "
                      f"{_v(derived_build_s(report, b))} |")
-        L.append("\n## Incremental update (whole corpus folder rescanned, e5 embeds the new chunks)\n")
-        L.append("| size | add 1 doc s (median of 2) | add 10 docs s | add-1 phases s |")
-        L.append("|---|---:|---:|---|")
-        for name, r in sizes.items():
-            u = r.get("update")
-            if not u:
-                continue
+        _table(L, "\n## Incremental update (whole corpus folder rescanned, e5 embeds the new chunks)\n",
+               "size | add 1 doc s (median of 2) | add 10 docs s | add-1 phases s", "lrrl")
+        for name, u in _each(sizes, "update"):
             ph = (u["add1"][-1].get("phases") or {}) if u.get("add1") else {}
             phases = ", ".join(f"{k} {v}" for k, v in ph.items()) or "–"
             L.append(f"| {name} | {u['add1_median_s']} | {u['add10']['wall_s']} | {phases} |")
-        L.append("\n## Retrieval latency (eval questions, ms; `conc8` = 8 concurrent threads)\n")
-        L.append("| size | vectors | mode | p50 | p95 | conc8 p50 | conc8 p95 | conc8 q/s |")
-        L.append("|---|---|---|---:|---:|---:|---:|---:|")
-        for name, r in sizes.items():
-            q = r.get("query")
-            if not q:
-                continue
+        _table(L, "\n## Retrieval latency (eval questions, ms; `conc8` = 8 concurrent threads)\n",
+               "size | vectors | mode | p50 | p95 | conc8 p50 | conc8 p95 | conc8 q/s", "lllrrrrr")
+        for name, q in _each(sizes, "query"):
             for mode in ("dense", "bm25", "hybrid"):
                 x = q[mode]
                 L.append(f"| {name} | {q['vector_index']} | {mode} | {x['p50_ms']} | {x['p95_ms']} | "
@@ -109,13 +110,9 @@ def render(report: dict) -> str:
             if f := q.get("hybrid_filtered_year"):
                 L.append(f"| {name} | {q['vector_index']} | hybrid, one year filtered | {f['p50_ms']} | {f['p95_ms']} "
                          f"| – | – | – |")
-        L.append("\nHybrid p50 by part (ms) and dense recall@10 against exact search:\n")
-        L.append("| size | embed query | FAISS | jieba | BM25 | fetch chunks | recall@10 | FAISS ms/query (k=10) |")
-        L.append("|---|---:|---:|---:|---:|---:|---:|---:|")
-        for name, r in sizes.items():
-            q = r.get("query")
-            if not q:
-                continue
+        _table(L, "\nHybrid p50 by part (ms) and dense recall@10 against exact search:\n",
+               "size | embed query | FAISS | jieba | BM25 | fetch chunks | recall@10 | FAISS ms/query (k=10)", "lrrrrrrr")
+        for name, q in _each(sizes, "query"):
             p = q.get("hybrid_parts_p50_ms", {})
             rc = q.get("recall@10_vs_exact", {})
             L.append(f"| {name} | {p.get('embed_query')} | {p.get('faiss')} | {p.get('tokenize')} | {p.get('bm25')} | "
@@ -126,32 +123,27 @@ def render(report: dict) -> str:
                 sweep = ", ".join(f"{n}: {x['recall']} / {x['search_ms']} ms" for n, x in rc["sweep"].items())
                 L.append(f"\nIVF at {name}: nlist {rc['nlist']}, served nprobe {rc['nprobe']}; "
                          f"nprobe → recall@10 / ms per query: {sweep}")
-        L.append("\n## Memory of `rag ui` idle (index loaded, embedder warm, extractive backend)\n")
-        L.append("| size | RSS MB | ready after s |")
-        L.append("|---|---:|---:|")
-        for name, r in sizes.items():
-            u = r.get("ui")
-            if u:
-                L.append(f"| {name} | {_v(u.get('rss_mb'))} | {_v(u.get('ready_s'))} |"
-                         + (f" {u['error']}" if u.get("error") else ""))
+        _table(L, "\n## Memory of `rag ui` idle (index loaded, embedder warm, extractive backend)\n",
+               "size | RSS MB | ready after s", "lrr")
+        for name, u in _each(sizes, "ui"):
+            L.append(f"| {name} | {_v(u.get('rss_mb'))} | {_v(u.get('ready_s'))} |"
+                     + (f" {u['error']}" if u.get("error") else ""))
         qual = next((r["quality"] for r in sizes.values() if r.get("quality")), None)
         if qual:
-            L.append("\n## Retrieval quality on the sample corpus (eval set, answerable questions)\n")
-            L.append("| mode | hit@1 | hit@5 | hit@10 | evidence@5 |")
-            L.append("|---|---:|---:|---:|---:|")
+            _table(L, "\n## Retrieval quality on the sample corpus (eval set, answerable questions)\n",
+                   "mode | hit@1 | hit@5 | hit@10 | evidence@5", "lrrrr")
             for mode, o in qual.items():
                 L.append(f"| {mode} | {o['hit@1']} | {o['hit@5']} | {o['hit@10']} | {o['evidence@5']} |")
     for key, title in (("answer", "Answers with the local model (this run)"),
                        ("answer_report", "Answers with the local model (from a `rag eval` report)")):
         a = report.get(key)
         if a:
-            L.append(f"\n## {title}\n")
             ft50 = a.get("first_token_p50_ms", a.get("first_token_ms_p50"))
             ft95 = a.get("first_token_p95_ms", a.get("first_token_ms_p95"))
             t50 = a.get("total_p50_ms", a.get("total_ms_p50"))
             t95 = a.get("total_p95_ms", a.get("total_ms_p95"))
-            L.append("| questions | first token p50 ms | p95 | total p50 ms | p95 | prompt tokens p50 |")
-            L.append("|---:|---:|---:|---:|---:|---:|")
+            _table(L, f"\n## {title}\n", "questions | first token p50 ms | p95 | total p50 ms | p95 | prompt tokens p50",
+                   "rrrrrr")
             L.append(f"| {a.get('questions')} | {ft50} | {ft95} | {t50} | {t95} | {a.get('prompt_tokens_p50')} |")
     L.append("\nMeasured vs derived: every number above is measured in this run except the column "
              "'wall s with e5 (derived)', which replaces the composed-vector time by chunks / the measured e5 rate. "
