@@ -13,7 +13,8 @@ from .citations import MARKER_RE as MARKERS_RE
 from .citations import (NOT_FOUND, attribute, cited_numbers, drop_unsupported, is_echo, is_refusal,
                         normalise_markers)
 from .evidence import (content_tokens, extractive_answer, idf_from_hits, judge_relevance, metadata_answer,
-                       missing_tokens, paired_numbers, passages_to_show, trim_passage)
+                       PARAPHRASE_DENSE, best_window, missing_tokens, paired_numbers, passages_to_show,
+                       trim_passage)
 from .index import BulletinIndex
 from .models import Hit
 from .redact import redact
@@ -256,10 +257,12 @@ class Assistant:
         idf = idf_from_hits(toks, hits)
         budget = self.settings.passage_chars
         shown = hits[:self.settings.context_passages]
+        windows = {h.chunk.id: best_window(toks, h.chunk.text, budget, idf, standalone) for h in shown}
         if self.backend != "extractive":  # prompt tokens cost time only with a model
             multi = len([p for p in split_parts(standalone) if len(p) >= 6]) >= 2
-            shown = passages_to_show(toks, shown, budget, idf, standalone, multi)
-        passages = [trim_passage(h, toks, budget, idf, standalone) for h in shown]
+            shown = passages_to_show(toks, shown, budget, idf, standalone, multi,
+                                     scores=[windows[h.chunk.id][2] for h in shown])
+        passages = [trim_passage(h, toks, budget, window=windows[h.chunk.id]) for h in shown]
         answer = Answer(question=question, answer="", refused=False, standalone_question=standalone,
                         backend=self.backend, passages=[_citation(n, h) for n, h in enumerate(passages, 1)])
         if not rel.relevant:
@@ -298,8 +301,9 @@ class Assistant:
         raw = "".join(pieces).strip()
         text = normalise_markers(raw, len(passages))
         if is_refusal(text) or is_echo(text, standalone):
-            retry = (self._focused_retry(chain, standalone, shown, toks, idf, rel.dense)
-                     if rel.coverage >= 0.6 or rel.dense >= 0.88 else None)
+            retry = (self._focused_retry(chain, standalone, shown, toks, idf, rel.dense,
+                                         [windows[h.chunk.id][2] for h in shown])
+                     if rel.coverage >= 0.6 or rel.dense >= PARAPHRASE_DENSE else None)
             if retry:
                 answer.fallback = "model refused with all passages; answered from the best-matching one"
                 text, n, wide = retry
@@ -372,18 +376,16 @@ class Assistant:
             h.rank = r
         return merged[:k]
 
-    def _focused_retry(self, chain, question: str, hits: list[Hit], toks, idf, dense: float
+    def _focused_retry(self, chain, question: str, hits: list[Hit], toks, idf, dense: float, scores: list[float]
                        ) -> tuple[str, int, Hit] | None:
         """Ask once more with only the passage that best matches the question, given more room (distractors
         and a cut-off passage are what make a small model refuse). Returns (answer, passage number, the
-        widened passage) if the answer is not a refusal and passes the checks."""
-        from .evidence import best_window
-
+        widened passage) if the answer is not a refusal and passes the checks. ``scores``: the passages'
+        best-window scores at the normal budget."""
         budget = self.settings.passage_chars
-        scored = [(best_window(toks, h.chunk.text, budget, idf, question)[2], n) for n, h in enumerate(hits, 1)]
-        score, n = max(scored)
+        score, n = max((sc, n) for n, sc in enumerate(scores, 1))
         if score < 0.5:
-            if dense < 0.88:
+            if dense < PARAPHRASE_DENSE:
                 return None
             n = 1  # no passage shares the question's words, but the first is close in meaning (a paraphrase)
         wide = trim_passage(hits[n - 1], toks, 2 * budget, idf, question)

@@ -123,23 +123,15 @@ def best_window(question_tokens: list[str], text: str, budget: int, idf: dict[st
     return s, e, score(lo, hi)
 
 
-WEAK_WINDOW = 0.4  # best window holds less than this share of the question's (IDF-weighted) words
-
-
 def trim_passage(hit: Hit, question_tokens: list[str], budget: int, idf: dict[str, float] | None = None,
-                 question: str = "", wide_budget: int = 0) -> Hit:
+                 question: str = "", window: tuple[int, int, float] | None = None) -> Hit:
     """Narrow a passage to its most relevant clauses (at most ``budget`` characters) so the prompt stays
-    small; the hit's start/end follow the kept span (the citation highlights it). When even the best
-    window matches the question weakly, up to ``wide_budget`` characters are kept instead."""
+    small; the hit's start/end follow the kept span (the citation highlights it). ``window``: the
+    passage's :func:`best_window` for these arguments, when the caller has it already."""
     c = hit.chunk
     if len(c.text) <= budget:
         return hit
-    s, e, score = best_window(question_tokens, c.text, budget, idf, question)
-    if wide_budget > budget and score < WEAK_WINDOW:
-        # the question's words barely occur (a paraphrase): the answer may sit anywhere, so keep more
-        if len(c.text) <= wide_budget:
-            return hit
-        s, e, _ = best_window(question_tokens, c.text, wide_budget, idf, question)
+    s, e, _ = window or best_window(question_tokens, c.text, budget, idf, question)
     raw = c.text[s:e]
     text = raw.strip()
     lead = len(raw) - len(raw.lstrip())
@@ -151,15 +143,15 @@ STRONG_WINDOW = 0.6  # a passage past the first two is shown only when its best 
 
 
 def passages_to_show(question_tokens: list[str], hits: list[Hit], budget: int, idf: dict[str, float] | None,
-                     question: str, multi_part: bool = False) -> list[Hit]:
+                     question: str, multi_part: bool = False, scores: list[float] | None = None) -> list[Hit]:
     """The passages worth the prompt's time. The first two always; each later one only for a question in
     several parts, or when it matches the question strongly (``STRONG_WINDOW``) or better than every
-    passage before it. Prompt reading dominates the first token on a 2-core CPU (~15 ms a token, a
+    passage before it (``scores``: their best-window scores, when the caller has them). Prompt reading dominates the first token on a 2-core CPU (~15 ms a token, a
     passage ~90 tokens), and on the eval set a weak third passage was never the one an answer needed."""
     kept = []
     best = 0.0
     for n, h in enumerate(hits):
-        score = best_window(question_tokens, h.chunk.text, budget, idf, question)[2]
+        score = scores[n] if scores is not None else best_window(question_tokens, h.chunk.text, budget, idf, question)[2]
         if n < 2 or multi_part or score >= STRONG_WINDOW or score > best:
             kept.append(h)
         best = max(best, score)
@@ -176,6 +168,9 @@ class Relevance:
 
 
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+PARAPHRASE_DENSE = 0.88  # cosine at which a passage sharing none of the question's words is still taken as on topic
 
 
 def judge_relevance(question: str, hits: list[Hit], min_coverage: float = 0.34, min_dense: float = 0.86

@@ -22,12 +22,14 @@ class AppState:
         self.index_lock = threading.Lock()  # one re-index at a time from the UI
         self._assistant: Assistant | None = None
         self._checked_at = time.monotonic()
+        self._refreshing = threading.Lock()  # one request checks for a newer generation at a time
+        self._unopenable = None  # a published generation that failed to open: not retried every 2 s
         self.error: str | None = None
         self.llm_state = "extractive" if settings.llm == "extractive" else "loading"
         self.llm_error: str | None = None
         self._open()
 
-    def _open(self) -> None:
+    def _open(self) -> bool:
         old = self._assistant
         try:
             # a re-index must not reload the embedding model: the new index reuses the loaded embedder
@@ -37,12 +39,13 @@ class AppState:
         except Exception as exc:  # shown in the UI instead of a crash
             self.error = str(exc)
             log.warning("index not available: %s", exc)
-            return
+            return False
         if old is not None and old._chain is not None:
             assistant._chain = old._chain
         with self._lock:
             self._assistant = assistant
             self.error = None
+        return True
 
     @property
     def assistant(self) -> Assistant | None:
@@ -53,15 +56,22 @@ class AppState:
 
     def _refresh_if_stale(self, every: float = 2.0) -> None:
         now = time.monotonic()
-        if now - self._checked_at < every or self.index_lock.locked():
+        if now - self._checked_at < every or self.index_lock.locked() or not self._refreshing.acquire(blocking=False):
             return
-        self._checked_at = now
-        current = current_generation(self.settings.index_dir)
-        with self._lock:
-            served = self._assistant.index.folder if self._assistant is not None else None
-        if current is not None and current != served:
-            log.info("index generation %s published outside the UI; switching to it", current.name)
-            self._open()
+        try:
+            self._checked_at = now
+            try:
+                current = current_generation(self.settings.index_dir)
+            except Exception as exc:  # a damaged CURRENT file: keep serving what is loaded
+                log.warning("cannot read the published index generation: %s", exc)
+                return
+            with self._lock:
+                served = self._assistant.index.folder if self._assistant is not None else None
+            if current is not None and current not in (served, self._unopenable):
+                log.info("index generation %s published outside the UI; switching to it", current.name)
+                self._unopenable = None if self._open() else current
+        finally:
+            self._refreshing.release()
 
     def reload(self) -> None:
         """Open the newly published index generation and make it the one new questions use."""
