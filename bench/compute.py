@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from rag.chunking import split_sentences
+from rag.text import split_sentences
 from rag.embeddings.base import Embedder
 
 log = logging.getLogger(__name__)

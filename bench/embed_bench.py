@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def sample_texts(n: int) -> list[str]:
     """``n`` chunk texts (as embedded: header line + passage) of the synthetic corpus, deterministic."""
-    from rag.chunking import chunk_articles
-    from rag.structure import parse_document
+    from rag.ingest import chunk_articles
+    from rag.ingest import parse_document
 
     from .synth import doc_name, load_pool, make_document
 
@@ -85,10 +85,10 @@ def int8_model(model):
 def _quality_with(embedder: Embedder) -> dict:
     """hit@k / evidence@5 on the eval set for the sample corpus indexed with ``embedder``."""
     from rag.index import BulletinIndex
-    from rag.indexer import update_index
+    from rag.index import update_index
     from rag.settings import Settings
 
-    from .worker import _quality
+    from .quality import retrieval_quality
 
     with tempfile.TemporaryDirectory() as tmp:
         s = Settings.from_env(env={}, corpus_dir=ROOT / "corpus", index_dir=Path(tmp) / "index",
@@ -96,7 +96,7 @@ def _quality_with(embedder: Embedder) -> dict:
         update_index(s, embedder=embedder, show_progress=False)
         idx = BulletinIndex.open(s, embedder, check=False)
         try:
-            return _quality(s, idx)
+            return retrieval_quality(s, idx)
         finally:
             idx.close()
 

@@ -134,7 +134,7 @@ def run(a) -> dict:
     if a.answer_questions:
         work = out / "work" / "answer"
         corpus = _corpus("sample", work, cache)
-        from rag.indexer import update_index
+        from rag.index import update_index
         from rag.settings import Settings
 
         update_index(Settings.from_env(env={}, corpus_dir=corpus, index_dir=work / "index", models_dir=a.models_dir,

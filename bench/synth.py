@@ -15,9 +15,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from rag.chunking import chunk_articles, split_sentences
-from rag.loaders import load_text
-from rag.structure import parse_document
+from rag.ingest import chunk_articles
+
+from rag.text import split_sentences
+from rag.ingest import load_text
+from rag.ingest import parse_document
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,12 @@ import shutil
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from .probes import peak_rss_mb, quiet, ui_idle_rss, wait_for_idle
+from .quality import questions, retrieval_quality
 
 log = logging.getLogger("bench.worker")
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,16 +46,9 @@ def _e5(a):
     return emb
 
 
-def _questions(limit: int | None = None):
-    from rag.evaluation import load_questions
-
-    qs = load_questions(ROOT / "eval" / "questions.jsonl")
-    return qs[:limit] if limit else qs
-
-
 # --- size ---------------------------------------------------------------------------------------
 def build(a, out: dict) -> None:
-    from rag.indexer import update_index
+    from rag.index import update_index
 
     from .compute import ComposedEmbedder, TimedEmbedder, token_counts
 
@@ -97,13 +90,13 @@ def build(a, out: dict) -> None:
 def queries(a, out: dict) -> None:
     from rag.index import BulletinIndex
     from rag.retrieval import HybridRetriever
-    from rag.store.keyword import tokenize
+    from rag.text import tokenize
 
     settings = _settings(a)
     real = _e5(a)
     idx = BulletinIndex.open(settings, real)
     retriever = HybridRetriever(idx)
-    texts = [q.question for q in _questions()]
+    texts = [q.question for q in questions()]
     k = settings.top_k
     for t in texts[:5]:
         retriever.retrieve(t, k=k)
@@ -159,7 +152,7 @@ def queries(a, out: dict) -> None:
     res["recall@10_vs_exact"] = _recall_vs_exact(idx, [real.embed_query(t) for t in texts])
     out["query"] = res
     if a.quality:
-        out["quality"] = _quality(settings, idx)
+        out["quality"] = retrieval_quality(settings, idx)
     idx.close()
 
 
@@ -206,22 +199,8 @@ def _recall_vs_exact(idx, qvecs: list[np.ndarray], k: int = 10) -> dict:
     return out
 
 
-def _quality(settings, idx) -> dict:
-    from rag.answer import Assistant
-    from rag.evaluation import run_eval
-
-    import tempfile
-
-    assistant = Assistant(replace(settings, llm="extractive"), idx)
-    with tempfile.TemporaryDirectory() as tmp:
-        rep = run_eval(assistant, _questions(), Path(tmp), ["hybrid", "dense", "bm25"], answer=False,
-                       show_progress=False)
-    return {m: {k: v for k, v in s["overall"].items() if k in ("hit@1", "hit@5", "hit@10", "evidence@5")}
-            for m, s in rep["retrieval"].items()}
-
-
 def updates(a, out: dict) -> None:
-    from rag.indexer import update_index
+    from rag.index import update_index
 
     from .synth import doc_name, load_pool, make_document
 
@@ -283,7 +262,7 @@ def cmd_answer(a) -> dict:
     assistant.warm_up()
     load = time.perf_counter() - t0
     rows = []
-    for q in _questions(a.limit):
+    for q in questions(a.limit):
         ans = assistant.ask(q.question, history=q.history)
         rows.append({"id": q.id, "prompt_tokens": ans.prompt_tokens, **ans.timings})
     first = [r["first_token_ms"] for r in rows if r.get("first_token_ms") is not None]

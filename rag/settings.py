@@ -5,14 +5,14 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_CHECKOUT = Path(__file__).resolve().parent.parent  # the repository root when run from a checkout
 
 
-def _default_dir(name: str) -> Path:
-    """Folders default to the project checkout when run from it, else to the current directory."""
-    if (PROJECT_ROOT / "pyproject.toml").is_file():
-        return PROJECT_ROOT / name
-    return Path.cwd() / name
+def default_path(*parts: str) -> Path:
+    """Where a data folder or file is by default: in the project checkout when the package runs from one
+    (an editable install), else under the current directory (an installed wheel)."""
+    base = _CHECKOUT if (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "rag").is_dir() else Path.cwd()
+    return base.joinpath(*parts)
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,16 @@ class Settings:
     passage_chars: int = 140  # characters per passage in the prompt (keeps the first token fast)
     faiss_ivf_threshold: int = 50000  # vectors from which FAISS search is IVF instead of exact (0: always exact)
     faiss_nprobe: int = 32  # IVF cells visited per query (recall@10 0.967 vs exact at 100k chunks, see bench/)
+    prompts_dir: Path | None = None  # edited prompt files instead of the ones shipped in the package
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":
         env = dict(os.environ if env is None else env)
         values: dict = {
-            "corpus_dir": Path(env.get("RAG_CORPUS_DIR") or _default_dir("corpus")),
-            "index_dir": Path(env.get("RAG_INDEX_DIR") or _default_dir("index")),
-            "models_dir": Path(env.get("RAG_MODELS_DIR") or _default_dir("models")),
+            "corpus_dir": Path(env.get("RAG_CORPUS_DIR") or default_path("corpus")),
+            "index_dir": Path(env.get("RAG_INDEX_DIR") or default_path("index")),
+            "models_dir": Path(env.get("RAG_MODELS_DIR") or default_path("models")),
+            "prompts_dir": Path(env["RAG_PROMPTS_DIR"]) if env.get("RAG_PROMPTS_DIR") else None,
         }
         casts = {f.name: f.type for f in fields(cls)}
         for name in ("embedder", "chunk_size", "chunk_overlap", "batch_size", "lock_timeout", "llm", "llm_base_url",

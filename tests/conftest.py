@@ -47,7 +47,7 @@ def settings(tmp_path, corpus) -> Settings:
 def fake_index_settings(tmp_path_factory) -> Settings:
     """The sample corpus indexed once with the fake embedder (read-only for the tests that use it)."""
     from rag.embeddings.fake import FakeEmbedder
-    from rag.indexer import update_index
+    from rag.index import update_index
 
     root = tmp_path_factory.mktemp("shared-index")
     s = Settings.from_env(env={}, corpus_dir=SAMPLE_CORPUS, index_dir=root / "index", models_dir=root / "models",

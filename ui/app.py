@@ -7,9 +7,10 @@ import logging
 
 import gradio as gr
 
-from rag.answer import Answer, QuestionError
+from rag.errors import QuestionError
 from rag.retrieval import Filters
 from rag.settings import Settings
+from rag.types import Answer
 
 from .documents import delete_documents, documents_table, reindex, result_markdown, store_uploads
 from .render import CSS, answer_html, sources_html

@@ -6,14 +6,11 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from rag.indexer import update_index
-from rag.loaders import SUPPORTED
+from rag.errors import UploadError
+from rag.index import update_index
+from rag.ingest import SUPPORTED
 
 _BAD_CHARS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
-
-
-class UploadError(ValueError):
-    pass
 
 
 def safe_filename(name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from rag.citations import MARKER_RE
+from rag.answer.citations import MARKER_RE
 
 
 def answer_html(answer: str, anchor_prefix: str = "src") -> str:

@@ -7,9 +7,8 @@ import threading
 import time
 
 from rag.answer import Assistant
-from rag.index import BulletinIndex
+from rag.index import BulletinIndex, current_generation
 from rag.settings import Settings
-from rag.store.manifest import current_generation
 
 log = logging.getLogger(__name__)
 

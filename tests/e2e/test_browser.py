@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rag.embeddings.e5 import E5Embedder
-from rag.indexer import update_index
+from rag.index import update_index
 from rag.settings import Settings
 
 from ..conftest import ROOT, SAMPLE_CORPUS, serve_ui

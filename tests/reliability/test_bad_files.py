@@ -13,7 +13,7 @@ import pytest
 
 from rag.embeddings.fake import FakeEmbedder
 from rag.index import BulletinIndex
-from rag.indexer import update_index
+from rag.index import update_index
 from rag.settings import Settings
 
 from ..conftest import ROOT, SAMPLE_CORPUS

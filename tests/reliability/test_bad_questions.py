@@ -1,5 +1,7 @@
 """#6 case 7: empty, whitespace, 10,000 characters, punctuation only, English, traditional Chinese — a
-clear reply or a sensible answer from the library, the CLI and the UI's API; never a stack trace."""
+clear reply or a sensible answer from the library, the CLI and the UI's API; never a stack trace.
+#15 cases 1 and 7: undecodable terminal bytes, lone surrogates, control and RTL characters, and a megabyte
+of client-sent history are cleaned or cut before retrieval; `rag ask ""` exits 2."""
 from __future__ import annotations
 
 import json
@@ -9,7 +11,8 @@ import sys
 
 import pytest
 
-from rag.answer import Assistant, QuestionError
+from rag.answer import Assistant
+from rag.errors import QuestionError
 from rag.index import BulletinIndex
 
 from ..conftest import ROOT, serve_ui
@@ -79,3 +82,31 @@ def test_api_replies_clearly(fake_index_settings):
         assert "99.01%" in good["answer"]
     finally:
         demo.close()
+
+
+def test_cli_undecodable_bytes_and_plain_empty_question(fake_index_settings):
+    env = dict(os.environ, RAG_EMBEDDER="fake", RAG_INDEX_DIR=str(fake_index_settings.index_dir), RAG_LLM="extractive")
+    question = b"\xff\xfe " + "示范区信访案件化解群众满意率是多少？".encode()
+    r = subprocess.run([sys.executable, "-m", "rag", "ask", question], env=env, cwd=ROOT, capture_output=True,
+                       timeout=120)
+    assert r.returncode == 0 and b"Traceback" not in r.stderr and "99.01%" in r.stdout.decode(), r.stderr[-2000:]
+    for args in (["ask", ""], ["ask", "\u202e\u200b"], ["ask", "--json", "\x01\x07"]):
+        r = subprocess.run([sys.executable, "-m", "rag", *args], env=env, cwd=ROOT, capture_output=True, text=True,
+                           timeout=120)
+        assert r.returncode == 2 and "Traceback" not in r.stderr and "请输入问题" in r.stderr, (args, r.stderr)
+
+
+@pytest.mark.parametrize("question", ["\ud800示范区信访案件化解群众满意率是多少？", "示范区\u202e信访案件化解群众满意率是多少？\x07",
+                                      "示范区信访案件化解群众满意率是多少？" + "\U0001F600" * 3])
+def test_odd_unicode_is_cleaned(assistant, question):
+    ans = assistant.ask(question)
+    assert "99.01%" in ans.answer
+
+
+def test_a_megabyte_of_history_is_cut(assistant):
+    import time
+
+    t0 = time.monotonic()
+    ans = assistant.ask("那文昌街道呢？", history=["许湾街道" * 250_000, "\ud800", 42, None])
+    assert time.monotonic() - t0 < 10
+    assert len(ans.standalone_question) < 600 and ans.answer

@@ -16,8 +16,8 @@ import pytest
 
 from rag.embeddings.fake import FakeEmbedder
 from rag.index import BulletinIndex
-from rag.indexer import FAILPOINTS, update_index
-from rag.store.manifest import current_generation
+from rag.index import FAILPOINTS, update_index
+from rag.index import current_generation
 
 from ..conftest import ROOT, SAMPLES
 

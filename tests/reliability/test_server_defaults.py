@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from rag.cli import main
 from rag.embeddings.fake import FakeEmbedder
-from rag.indexer import update_index
+from rag.index import update_index
 from rag.settings import Settings
 
 from ..conftest import ROOT, SAMPLE_CORPUS, serve_ui

@@ -1,0 +1,68 @@
+"""Checks of a model's answer against the passages it was shown: it must cite, its figures must be in a
+cited passage about the question, a person it names must be in one; a figure cited from the wrong
+passage is re-pointed to the passage that holds it when that one is about the question."""
+from __future__ import annotations
+
+import re
+
+from ..text import content_tokens, person_names
+from ..types import Hit
+from .citations import MARKER_RE, cited_numbers
+from .context import idf_from_hits
+from .question import ASKS_NUMBER, ASKS_PERSON, HAS_NUMBER
+
+NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def unsupported(text: str, question: str, passages: list[Hit]) -> str | None:
+    """Why a model answer cannot be shown as it is, or None: it cites nothing, it states a number found
+    in no passage (a hallucinated figure), or a number was asked for and it gives none."""
+    if not cited_numbers(text):
+        return "model answer cites no passage"
+    body = MARKER_RE.sub("", text)
+    shown = question + "".join(p.chunk.embed_text() for p in passages)
+    cited = question + "".join(passages[n - 1].chunk.embed_text() for n in cited_numbers(text)
+                               if 1 <= n <= len(passages))
+    for num in NUMBER_RE.findall(body):
+        if not has_number(num, shown):
+            return f"model answer states {num}, which no passage contains"
+        if not has_number(num, cited):
+            return f"model answer states {num}, which the passage it cites does not contain"
+    if ASKS_PERSON.search(question):
+        cited_hits = [passages[n - 1] for n in cited_numbers(text) if 1 <= n <= len(passages)]
+        for name in person_names(body):
+            if name not in question and not any(name in h.chunk.embed_text() and _coverage(question, h, passages)
+                                                >= 0.5 for h in cited_hits):
+                return f"model answer names {name}, whom no cited passage about the question mentions"
+    if ASKS_NUMBER.search(question) and not HAS_NUMBER.search(body):
+        return "a number was asked for and the model answer gives none"
+    return None
+
+
+def _coverage(question: str, hit: Hit, hits: list[Hit]) -> float:
+    """IDF-weighted share of the question's words in ``hit`` (words that only some of ``hits`` contain,
+    like the county in "鹿邑县…推进会", weigh most)."""
+    toks = content_tokens(question)
+    idf = idf_from_hits(toks, hits)
+    text = hit.chunk.embed_text()
+    total = sum(idf.values())
+    return sum(w for t, w in idf.items() if t in text) / total if total else 0.0
+
+
+def has_number(num: str, text: str) -> bool:
+    return bool(re.search(rf"(?<![\d.]){re.escape(num)}(?![\d]|\.\d)", text))
+
+
+def repoint_number(text: str, question: str, passages: list[Hit]) -> str | None:
+    """An answer whose figure sits in another passage than the one it cites: cite that passage instead,
+    but only if it is about the question (most of the question's words occur in it); else None — the
+    model borrowed a figure from an unrelated passage."""
+    toks = content_tokens(question)
+    body = MARKER_RE.sub("", text)
+    nums = [n for n in NUMBER_RE.findall(body) if not has_number(n, question)]
+    holders = [i for i, p in enumerate(passages, 1) if nums and all(has_number(n, p.chunk.embed_text()) for n in nums)]
+    for i in holders:
+        emb = passages[i - 1].chunk.embed_text()
+        if toks and sum(t in emb for t in toks) / len(toks) >= 0.5:
+            return MARKER_RE.sub(f"[{i}]", text)
+    return None

@@ -1,0 +1,4 @@
+"""`python -m rag.cli …` is the `rag` command."""
+from . import main
+
+main()

@@ -1,0 +1,93 @@
+"""`rag eval`: score retrieval and answers on a question set or the RGB benchmark; compare two runs."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..retrieval import MODES
+from .base import LLM_CHOICES, fail, main, settings_with_llm
+
+
+@main.command("eval")
+@click.option("--dataset", type=click.Choice(["questions", "rgb"]), default="questions", show_default=True,
+              help="The project's question set, or the external RGB zh_refine benchmark.")
+@click.option("--questions", "questions_path", type=click.Path(path_type=Path),
+              help="Question file (default eval/questions.jsonl).")
+@click.option("--limit", type=int, help="Only the first N questions.")
+@click.option("--llm", type=LLM_CHOICES, help="Answer backend.")
+@click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
+              help="Retrieval mode used for answers (all modes are scored for retrieval).")
+@click.option("--retrieval-only", is_flag=True, help="Score retrieval only; no answers.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Report folder (default reports/<time>-<dataset>-<llm>); an existing one resumes.")
+@click.option("--compare", nargs=2, type=click.Path(exists=True, path_type=Path), metavar="A.json B.json",
+              help="Compare two report.json files instead of running.")
+@click.pass_context
+def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out_dir, compare):
+    """Score retrieval and answers against a question set; print a table and write reports.
+
+    \b
+    Examples:
+      rag eval
+      rag eval --llm extractive --mode bm25 --out reports/bm25
+      rag eval --dataset rgb --limit 100
+      rag eval --compare reports/a/report.json reports/b/report.json
+    """
+    import time
+
+    from ..eval import compare as compare_reports
+    from ..eval import format_table, load_questions, run_eval, write_reports
+
+    if compare:
+        a, b = (json.loads(p.read_text(encoding="utf-8")) for p in compare)
+        click.echo(compare_reports(a, b))
+        return
+    settings = settings_with_llm(ctx, llm)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out_dir = out_dir or Path("reports") / f"{stamp}-{dataset}-{settings.llm}"
+    if dataset == "rgb":
+        from ..eval.rgb import load_rgb, prepare_rgb, rgb_path, rgb_settings
+        from ..index import update_index
+
+        rows = load_rgb(rgb_path(), limit or 100)
+        work = out_dir / "rgb-work"
+        _, questions = prepare_rgb(rows, work)
+        settings = rgb_settings(settings, work)
+        click.echo(f"Indexing {len(list((work / 'corpus').iterdir()))} RGB passages for {len(questions)} queries…",
+                   err=True)
+        update_index(settings)
+    else:
+        from ..settings import default_path
+
+        path = questions_path or default_path("eval", "questions.jsonl")
+        try:
+            questions = load_questions(path)
+        except (OSError, ValueError) as exc:
+            fail(f"cannot read the question set {path}: {exc}")
+        if limit:
+            questions = questions[:limit]
+    from ..answer import Assistant
+    from ..errors import BulletinIndexError
+
+    try:
+        assistant = Assistant(settings)
+    except BulletinIndexError as exc:
+        fail(str(exc))
+    if not retrieval_only:
+        if settings.llm == "local":
+            click.echo("Loading the local model…", err=True)
+        assistant.warm_up()
+    modes = [mode] + [m for m in MODES if m != mode]
+    m = assistant.index.manifest
+    run_info = {"dataset": dataset, "questions": len(questions), "backend": settings.llm, "mode": mode,
+                "llm_model": settings.llm_model or ("Qwen2.5-Coder-1.5B-Instruct-Q4_K_M" if settings.llm == "local" else None),
+                "embedding_model": m.embedding_model, "index_built_at": m.built_at, "index_files": len(m.files),
+                "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "top_k": settings.top_k,
+                "context_passages": settings.context_passages, "passage_chars": settings.passage_chars,
+                "started": stamp}
+    report = run_eval(assistant, questions, out_dir, modes, answer=not retrieval_only, run_info=run_info)
+    json_path, md_path, html_path = write_reports(report, out_dir)
+    click.echo(format_table(report))
+    click.echo(f"\nReports: {json_path}, {md_path}, {html_path}", err=True)

@@ -1,0 +1,60 @@
+"""The evaluation runner: retrieval and answer metrics over a question set with gold facts and sources.
+An interrupted run resumes from the per-question results already written to its output folder."""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ..answer import clean_question
+from .questions import Question
+from .scoring import score_answer, score_retrieval, summarise
+
+log = logging.getLogger(__name__)
+
+
+def run_eval(assistant, questions: list[Question], out_dir: Path, modes: list[str], answer: bool = True,
+             show_progress: bool | None = None, run_info: dict | None = None) -> dict:
+    """Score every question; per-question results go to ``out_dir/rows.jsonl`` as they finish, so an
+    interrupted run resumes where it stopped (same out_dir)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    progress_file = out_dir / "rows.jsonl"
+    done: dict[str, dict] = {}
+    if progress_file.exists():
+        for line in progress_file.read_text(encoding="utf-8").splitlines():
+            try:
+                row = json.loads(line)
+                done[row["id"]] = row
+            except (ValueError, KeyError):
+                continue
+        if done:
+            log.warning("resuming: %d of %d questions already scored in %s", len(done), len(questions), progress_file)
+    with open(progress_file, "a", encoding="utf-8") as fh:
+        for q in tqdm(questions, desc="questions", unit="q", disable=None if show_progress is None else not show_progress):
+            if q.id in done:
+                continue
+            row = {"id": q.id, "type": q.type, "question": q.question, "answerable": q.answerable,
+                   "gold_sources": q.sources}
+            standalone = assistant.standalone(clean_question(q.question), q.history)
+            row["standalone"] = standalone
+            for mode in modes:
+                hits = assistant.retriever.retrieve(standalone, k=10, mode=mode)
+                row[mode] = score_retrieval(q, hits)
+            if answer:
+                ans = assistant.ask(q.question, history=q.history)
+                row.update(score_answer(q, ans))
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            fh.flush()
+            done[q.id] = row
+    rows = [done[q.id] for q in questions if q.id in done]
+    report = {"run": run_info or {}, "retrieval": {}, "rows": rows}
+    for mode in modes:
+        mode_rows = [{**{k: v for k, v in r.items() if k not in modes}, **r.get(mode, {})} for r in rows]
+        report["retrieval"][mode] = summarise(mode_rows, with_answers=False)
+    if answer:
+        main_mode = modes[0]
+        ans_rows = [{**r, **r.get(main_mode, {})} for r in rows]
+        report["answers"] = summarise(ans_rows, with_answers=True)
+    return report

@@ -1,0 +1,100 @@
+"""Scoring: gold facts in an answer (normalised spellings), retrieval hit@k / MRR / evidence@k, answer
+correctness, citation precision and refusals, and their summaries overall and by question type."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .questions import TYPES, Question
+
+
+def norm(text: str) -> str:
+    """Comparison form: NFKC (full-width digits/letters → ASCII), no whitespace, lower case, unified quotes."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
+    return re.sub(r"\s+", "", text)
+
+
+def fact_present(fact: list[str], text: str) -> bool:
+    t = norm(text)
+    return any(norm(s) in t for s in fact if s)
+
+
+def all_facts(facts: list[list[str]], text: str) -> bool:
+    return bool(facts) and all(fact_present(f, text) for f in facts)
+
+
+def reciprocal_rank(ranked_sources: list[str], gold: list[str], k: int = 10) -> float:
+    for i, s in enumerate(ranked_sources[:k], 1):
+        if s in gold:
+            return 1.0 / i
+    return 0.0
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    vals = sorted(v for v in values if v is not None)
+    if not vals:
+        return None
+    idx = min(len(vals) - 1, max(0, round(p / 100 * (len(vals) - 1))))
+    return vals[idx]
+
+
+def score_retrieval(q: Question, hits) -> dict:
+    sources = [h.chunk.source for h in hits]
+    texts = [h.chunk.embed_text() for h in hits]
+    row = {"rank_sources": sources[:10]}
+    if q.answerable:
+        for k in (1, 5, 10):
+            row[f"hit@{k}"] = float(any(s in q.sources for s in sources[:k]))
+        row["mrr@10"] = reciprocal_rank(sources, q.sources)
+        row["evidence@5"] = float(all_facts(q.facts, "\n".join(texts[:5])))
+    return row
+
+
+def score_answer(q: Question, ans) -> dict:
+    cited_sources = [c.source for c in ans.citations]
+    row = {"answer": ans.answer, "refused": ans.refused, "citations": cited_sources,
+           "fallback": ans.fallback, "prompt_tokens": ans.prompt_tokens, **{k: v for k, v in ans.timings.items()}}
+    if q.answerable:
+        row["fact_recall"] = float(all_facts(q.facts, ans.answer))
+        row["cites_gold"] = float(any(s in q.sources for s in cited_sources))
+        row["correct_cited"] = float(row["fact_recall"] and row["cites_gold"])
+        good = [c for c in ans.citations if c.source in q.sources or any(fact_present(f, c.text) for f in q.facts)]
+        row["citation_precision"] = len(good) / len(ans.citations) if ans.citations else None
+        row["no_citation"] = float(not ans.citations and not ans.refused)
+        row["false_refusal"] = float(ans.refused)
+    else:
+        row["refused_correctly"] = float(ans.refused)
+    return row
+
+
+def _mean(rows: list[dict], key: str) -> float | None:
+    vals = [r[key] for r in rows if r.get(key) is not None]
+    return round(sum(vals) / len(vals), 3) if vals else None
+
+
+def summarise(rows: list[dict], with_answers: bool) -> dict:
+    """Overall and per-type metrics from per-question rows."""
+    def block(rs: list[dict]) -> dict:
+        ans = [r for r in rs if r["answerable"]]
+        una = [r for r in rs if not r["answerable"]]
+        out = {"n": len(rs)}
+        for k in ("hit@1", "hit@5", "hit@10", "mrr@10", "evidence@5"):
+            out[k] = _mean(ans, k)
+        if with_answers:
+            for k in ("fact_recall", "correct_cited", "citation_precision"):
+                out[k] = _mean(ans, k)
+            out["no_citation"] = int(sum(r.get("no_citation") or 0 for r in ans))
+            refused = [r for r in rs if r.get("refused")]
+            out["refusal_recall"] = _mean(una, "refused_correctly")
+            out["refusal_precision"] = (round(sum(1 for r in refused if not r["answerable"]) / len(refused), 3)
+                                        if refused else None)
+            for k in ("retrieve_ms", "first_token_ms", "total_ms"):
+                vals = [r.get(k) for r in rs]
+                out[f"{k}_p50"] = percentile(vals, 50)
+                out[f"{k}_p95"] = percentile(vals, 95)
+            out["prompt_tokens_p50"] = percentile([r.get("prompt_tokens") for r in rs], 50)
+        return out
+
+    types = sorted({r["type"] for r in rows}, key=lambda t: TYPES.index(t) if t in TYPES else 99)
+    return {"overall": block(rows), "by_type": {t: block([r for r in rows if r["type"] == t]) for t in types}}

@@ -1,0 +1,57 @@
+"""The index manifest: which model, chunking, pipeline and format built a generation, and its files.
+An index built otherwise is refused with the reason and the remedy (as txtai refuses a mismatched model)."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..errors import IndexMismatch
+from .generations import write_atomic
+
+FORMAT_VERSION = 2  # 2: BM25 as term-frequency postings (keyword/vocab.json); written by this version
+READABLE_FORMATS = (1, 2)  # 1: BM25 saved by bm25s; read as it is, converted by the next update
+PIPELINE_VERSION = 1  # bump when cleaning/structure/chunking changes what chunks look like
+
+
+@dataclass
+class Manifest:
+    embedding_model: str
+    dimension: int
+    chunk_size: int
+    chunk_overlap: int
+    pipeline_version: int = PIPELINE_VERSION
+    format_version: int = FORMAT_VERSION
+    package_version: str = ""
+    built_at: str = ""
+    files: dict[str, str] = field(default_factory=dict)  # key -> sha256
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def save(self, folder: Path) -> None:
+        write_atomic(folder / "manifest.json", json.dumps(asdict(self), ensure_ascii=False, indent=2))
+
+    @classmethod
+    def load(cls, folder: Path) -> "Manifest":
+        path = folder / "manifest.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(**data)
+        except (OSError, ValueError, TypeError) as exc:
+            raise IndexMismatch(f"{path}: unreadable index manifest ({exc}); run `rag index --rebuild`") from exc
+
+    def check_compatible(self, model_id: str, dimension: int, chunk_size: int, chunk_overlap: int) -> None:
+        problems = []
+        if self.format_version not in READABLE_FORMATS:
+            problems.append(f"index format {self.format_version}, this version reads "
+                            f"{', '.join(map(str, READABLE_FORMATS))}")
+        if self.embedding_model != model_id or self.dimension != dimension:
+            problems.append(f"built with embedding model {self.embedding_model} ({self.dimension}-d), "
+                            f"configured model is {model_id} ({dimension}-d)")
+        if (self.chunk_size, self.chunk_overlap) != (chunk_size, chunk_overlap):
+            problems.append(f"built with chunk size/overlap {self.chunk_size}/{self.chunk_overlap}, "
+                            f"configured {chunk_size}/{chunk_overlap}")
+        if self.pipeline_version != PIPELINE_VERSION:
+            problems.append(f"built by text pipeline v{self.pipeline_version}, this version is v{PIPELINE_VERSION}")
+        if problems:
+            raise IndexMismatch("The index does not match the current settings: " + "; ".join(problems)
+                                + ". Run `rag index --rebuild` to rebuild it.")

@@ -1,0 +1,90 @@
+"""The LangChain part: chat models for the local and OpenAI-compatible backends, the LCEL answer and
+follow-up rewrite chains built from the prompt files, and a LangChain retriever over the hybrid search.
+
+LangChain is imported only here (and only when a chain is built).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from ..settings import Settings
+from ..types import Hit
+from .prompts import format_context, load_prompt
+
+log = logging.getLogger(__name__)
+
+
+def _lc():
+    try:
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.prompts import ChatPromptTemplate
+    except ImportError as exc:  # pragma: no cover
+        raise ImportError("the answer chain needs langchain-core: pip install langchain-core") from exc
+    return ChatPromptTemplate, StrOutputParser
+
+
+def make_chat_model(settings: Settings):
+    """A LangChain chat model for ``settings.llm`` (``local`` or ``openai``); both speak the OpenAI API."""
+    try:
+        from langchain_openai import ChatOpenAI
+    except ImportError as exc:  # pragma: no cover
+        raise ImportError("LLM backends need langchain-openai: pip install langchain-openai") from exc
+    if settings.llm == "local":
+        from .local_server import get_local_server
+
+        server = get_local_server(settings.models_dir, n_ctx=settings.llm_ctx, threads=settings.llm_threads)
+        base_url, model, key = server.base_url, "local", "none"
+    elif settings.llm == "openai":
+        base_url, model, key = settings.llm_base_url, settings.llm_model or "default", settings.llm_api_key or "none"
+    else:
+        raise ValueError(f"backend {settings.llm!r} has no chat model")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpx2").setLevel(logging.WARNING)
+    return ChatOpenAI(base_url=base_url, api_key=key, model=model, temperature=0, streaming=True,
+                      max_tokens=settings.llm_max_tokens, stream_usage=True, timeout=120, max_retries=1)
+
+
+class AnswerChain:
+    """``prompt | chat model | string parser`` (LCEL), streamed; usage metadata is captured."""
+
+    def __init__(self, chat_model, prompts_dir: Path | None = None):
+        ChatPromptTemplate, StrOutputParser = _lc()
+        system = load_prompt("system.txt", prompts_dir)
+        human = load_prompt("answer.txt", prompts_dir)
+        self.prompt = ChatPromptTemplate.from_messages([("system", system), ("human", human)])
+        self.model = chat_model
+        self.chain = self.prompt | chat_model
+        rewrite = load_prompt("rewrite.txt", prompts_dir)
+        self.rewrite_chain = ChatPromptTemplate.from_messages([("human", rewrite)]) | chat_model | StrOutputParser()
+        self.last_usage: dict | None = None
+
+    def stream(self, question: str, hits: list[Hit], with_meta: bool = False):
+        """Yield text deltas of the answer."""
+        self.last_usage = None
+        for chunk in self.chain.stream({"context": format_context(hits, with_meta), "question": question}):
+            if getattr(chunk, "usage_metadata", None):
+                self.last_usage = dict(chunk.usage_metadata)
+            if chunk.content:
+                yield chunk.content
+
+    def rewrite(self, question: str, history: list[str]) -> str:
+        text = self.rewrite_chain.invoke({"history": "\n".join(f"- {h}" for h in history[-3:]), "question": question})
+        text = text.strip().splitlines()[0].strip() if text.strip() else ""
+        text = re.sub(r"^(改写后的问题|问题)[:：]\s*", "", text)
+        return text if 2 <= len(text) <= 200 else question
+
+
+def langchain_retriever(retriever, k: int = 6, mode: str = "hybrid", filters=None):
+    """The hybrid search as a LangChain ``BaseRetriever`` (documents carry the chunk metadata)."""
+    from langchain_core.documents import Document
+    from langchain_core.retrievers import BaseRetriever
+
+    class BulletinRetriever(BaseRetriever):
+        def _get_relevant_documents(self, query: str, *, run_manager=None) -> list[Document]:
+            hits = retriever.retrieve(query, k=k, mode=mode, filters=filters)
+            return [Document(page_content=h.chunk.text, id=h.chunk.id,
+                             metadata={**h.chunk.to_dict(), "score": h.score, "rank": h.rank}) for h in hits]
+
+    return BulletinRetriever()

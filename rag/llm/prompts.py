@@ -1,0 +1,41 @@
+"""The prompt texts (package data in ``rag/llm/prompts/``, or a folder of edited copies named by
+``RAG_PROMPTS_DIR``) and the numbered passage block they are filled with. No LangChain here."""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from ..text import sanitise_passage
+from ..types import Hit
+
+PROMPT_NAMES = ("system.txt", "answer.txt", "rewrite.txt")
+
+
+def load_prompt(name: str, prompts_dir: Path | None = None) -> str:
+    """The text of prompt ``name``: from ``prompts_dir`` when given, else the copy shipped in the package."""
+    if prompts_dir is not None:
+        path = Path(prompts_dir) / name
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError as exc:
+            raise FileNotFoundError(f"prompt file {path} is missing (RAG_PROMPTS_DIR must hold "
+                                    f"{', '.join(PROMPT_NAMES)})") from exc
+    return resources.files(__package__).joinpath("prompts", name).read_text(encoding="utf-8").strip()
+
+
+def passage_label(n: int, hit: Hit, with_meta: bool = False) -> str:
+    """``[n]：text``; with ``with_meta`` also the article title, bulletin, issue, publication date and
+    section (only for questions about them: a publication date next to the text is easily taken for the
+    date of the event, a title for an answer, and every label costs prompt time)."""
+    c = hit.chunk
+    meta = ""
+    if with_meta:
+        bits = [c.bulletin, f"第{c.issue}期" if c.issue else None,
+                f"{c.date_label()}出刊" if c.date else None, c.section]
+        meta = "，".join(b for b in bits if b)
+    title = f"《{c.title}》" if c.title and with_meta else ""
+    return f"[{n}]{title}{'（' + meta + '）' if meta else ''}：{sanitise_passage(c.text)}"
+
+
+def format_context(hits: list[Hit], with_meta: bool = False) -> str:
+    return "\n".join(passage_label(n, h, with_meta) for n, h in enumerate(hits, 1))

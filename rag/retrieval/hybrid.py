@@ -1,0 +1,143 @@
+"""Hybrid retrieval: dense (FAISS, e5 ``query:``) + BM25 (jieba) fused by reciprocal rank, filtered by
+metadata, deduplicated, with neighbouring chunks of one article merged into one passage."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..index import BulletinIndex
+from ..types import Chunk, Hit
+from .filters import MODES, Filters
+
+RRF_K = 60  # reciprocal-rank-fusion constant, the value of the RRF paper (Cormack et al. 2009)
+
+
+def _metadata_boost(query: str, c: Chunk) -> float:
+    """Questions that name an issue (第17期), a month (6月) or a section reach those articles."""
+    boost = 0.0
+    m = re.search(r"第\s*(\d+)\s*期", query)
+    if m and c.issue == m.group(1):
+        boost += 1.0
+    for month in re.findall(r"(?<!\d)(\d{1,2})\s*月", query):
+        if c.date and int(c.date[5:7]) == int(month):
+            boost += 0.5
+    if c.section and c.section.strip("【】") in query:
+        boost += 0.5
+    if c.title and len(c.title) >= 6 and c.title in query:
+        boost += 1.0
+    return boost
+
+
+class HybridRetriever:
+    def __init__(self, index: BulletinIndex, pool: int = 40):
+        self.index = index
+        self.pool = pool
+
+    def _pool_size(self, k: int, total: int) -> int:
+        return min(total, max(self.pool, 4 * k))
+
+    def retrieve(self, query: str, k: int = 8, mode: str = "hybrid", filters: Filters | None = None,
+                 merge: bool = True) -> list[Hit]:
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; expected one of {', '.join(MODES)}")
+        query = query.strip()
+        if not query or len(self.index.vectors) == 0:
+            return []
+        allowed = None
+        if filters and filters.active():  # search only the chunks that match, not the whole index
+            allowed = self.index.ids_where(sources=filters.sources, issues=filters.issues, sections=filters.sections,
+                                           date_from=filters.date_from, date_to=filters.date_to)
+            if not len(allowed):
+                return []
+        n = self._pool_size(k, len(self.index.vectors) if allowed is None else len(allowed))
+        dense = self.index.search_dense(query, n, allowed) if mode in ("hybrid", "dense") else []
+        sparse = self.index.search_bm25(query, n, allowed) if mode in ("hybrid", "bm25") else []
+        if filters and filters.active():  # the store's answer, checked once more on the chunks themselves
+            dense = [h for h in dense if filters.match(h.chunk)]
+            sparse = [h for h in sparse if filters.match(h.chunk)]
+        if mode == "dense":
+            hits = dense
+            for h in hits:
+                h.dense = h.score
+        elif mode == "bm25":
+            hits = sparse
+        else:
+            hits = self._fuse(query, dense, sparse)
+        hits = self._dedup(hits)
+        if merge:
+            hits = self._merge_neighbours(hits)
+        hits = hits[:k]
+        for r, h in enumerate(hits, 1):
+            h.rank = r
+        return hits
+
+    @staticmethod
+    def _fuse(query: str, dense: list[Hit], sparse: list[Hit]) -> list[Hit]:
+        scores: dict[str, float] = {}
+        chunks: dict[str, Chunk] = {}
+        cosine = {h.chunk.id: h.score for h in dense}
+        for hits in (dense, sparse):
+            for rank, h in enumerate(hits, 1):
+                scores[h.chunk.id] = scores.get(h.chunk.id, 0.0) + 1.0 / (RRF_K + rank)
+                chunks[h.chunk.id] = h.chunk
+        for cid, c in chunks.items():
+            scores[cid] += _metadata_boost(query, c) / RRF_K
+        order = sorted(scores, key=lambda cid: -scores[cid])
+        return [Hit(chunks[cid], scores[cid], dense=cosine.get(cid)) for cid in order]
+
+    @staticmethod
+    def _dedup(hits: list[Hit]) -> list[Hit]:
+        seen: set[str] = set()
+        out = []
+        for h in hits:
+            key = re.sub(r"\s+", "", h.chunk.text)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(h)
+        return out
+
+    def _merge_neighbours(self, hits: list[Hit]) -> list[Hit]:
+        """Overlapping or adjacent chunks of the same article become one passage at the better rank."""
+        out: list[Hit] = []
+        for h in hits:
+            c = h.chunk
+            for i, o in enumerate(out):
+                oc = o.chunk
+                if (oc.source, oc.article_no) == (c.source, c.article_no) and c.start <= oc.end + 1 \
+                        and oc.start <= c.end + 1 and max(oc.end, c.end) - min(oc.start, c.start) <= 900:
+                    article = self.index.store.article(c.source, c.article_no)
+                    start, end = min(oc.start, c.start), max(oc.end, c.end)
+                    text = article.text[start:end] if article else oc.text
+                    dense = max((d for d in (o.dense, h.dense) if d is not None), default=None)
+                    out[i] = Hit(replace(oc, start=start, end=end, text=text, id=oc.id), max(o.score, h.score),
+                                 dense=dense)
+                    break
+            else:
+                out.append(h)
+        return self._remove_overlaps(out)
+
+    @staticmethod
+    def _remove_overlaps(hits: list[Hit]) -> list[Hit]:
+        """A passage that overlaps a better-ranked one of the same article keeps only what it adds."""
+        kept: list[Hit] = []
+        for h in hits:
+            c = h.chunk
+            for o in kept:
+                oc = o.chunk
+                if (oc.source, oc.article_no) != (c.source, c.article_no) or c.end <= oc.start or oc.end <= c.start:
+                    continue
+                if c.start >= oc.start and c.end > oc.end:
+                    cut = oc.end - c.start
+                    c = replace(c, start=oc.end, text=c.text[cut:])
+                elif c.start < oc.start and c.end <= oc.end:
+                    c = replace(c, end=oc.start, text=c.text[:oc.start - c.start])
+                else:
+                    c = replace(c, text="")
+                    break
+            stripped = c.text.lstrip()
+            c = replace(c, start=c.start + len(c.text) - len(stripped), text=stripped.rstrip())
+            c = replace(c, end=c.start + len(c.text))
+            if len(c.text) >= 20:
+                kept.append(Hit(c, h.score, h.rank, h.dense))
+        return kept

@@ -1,0 +1,147 @@
+"""Small typed data objects that flow through the pipeline: documents, articles, chunks (content-hash ids),
+search hits, and the answer with its citations."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+
+def sha256_hex(*parts: str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+@dataclass
+class DocMeta:
+    """Metadata of one source document (one file)."""
+
+    source: str
+    kind: str  # "bulletin", "newspaper" or "plain"
+    bulletin: str | None = None
+    issue: str | None = None
+    date: str | None = None  # ISO yyyy-mm-dd
+    publisher: str | None = None
+
+
+@dataclass
+class Article:
+    """One article of a document, with its cleaned text (paragraphs separated by newlines)."""
+
+    source: str
+    number: int  # position in the document, 0-based
+    title: str | None
+    section: str | None
+    text: str
+    bulletin: str | None = None
+    issue: str | None = None
+    date: str | None = None
+    event_dates: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Chunk:
+    """A retrievable passage: a span [start, end) of one article's text plus that article's metadata."""
+
+    source: str
+    article_no: int
+    text: str
+    start: int
+    end: int
+    title: str | None = None
+    section: str | None = None
+    bulletin: str | None = None
+    issue: str | None = None
+    date: str | None = None
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = sha256_hex(self.source, str(self.article_no), self.title or "", self.section or "",
+                                 str(self.start), self.text)
+
+    @property
+    def faiss_id(self) -> int:
+        """A stable positive int64 derived from the content hash (60 bits), used as the FAISS id."""
+        return int(self.id[:15], 16)
+
+    def header(self) -> str:
+        """The metadata line that is embedded and keyword-indexed together with the text."""
+        bits = [self.bulletin, f"第{self.issue}期" if self.issue else None, self.date_label(),
+                self.section, self.title]
+        return " ".join(b for b in bits if b)
+
+    def date_label(self) -> str | None:
+        if not self.date:
+            return None
+        y, m, d = self.date.split("-")
+        return f"{int(y)}年{int(m)}月{int(d)}日"
+
+    def embed_text(self) -> str:
+        head = self.header()
+        return f"{head}\n{self.text}" if head else self.text
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["id"] = self.id
+        return d
+
+
+@dataclass
+class Hit:
+    """A chunk returned by a search, with its score and rank."""
+
+    chunk: Chunk
+    score: float
+    rank: int = 0
+    dense: float | None = None  # cosine to the query, when the dense side scored this chunk
+
+
+@dataclass
+class Citation:
+    """A passage as shown to the user (or to the model): ``[n]`` and where it comes from."""
+
+    n: int
+    source: str
+    bulletin: str | None
+    issue: str | None
+    date: str | None
+    section: str | None
+    title: str | None
+    text: str
+    start: int
+    end: int
+    score: float
+    article_no: int = 0  # which article of the source (to show the cited span in context)
+
+    @classmethod
+    def from_hit(cls, n: int, hit: Hit) -> "Citation":
+        c = hit.chunk
+        return cls(n, c.source, c.bulletin, c.issue, c.date, c.section, c.title, c.text, c.start, c.end,
+                   round(float(hit.score), 4), c.article_no)
+
+
+@dataclass
+class Answer:
+    """The final answer to one question."""
+
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+    standalone_question: str | None = None
+    backend: str = ""
+    fallback: str | None = None  # why the extractive answer replaced the model's, if it did
+    prompt_tokens: int | None = None
+    passages: list[Citation] = field(default_factory=list)  # everything shown to the model
+
+    def to_dict(self, full: bool = False) -> dict:
+        d = {"question": self.question, "answer": self.answer, "refused": self.refused,
+             "citations": [asdict(c) for c in self.citations], "timings": self.timings}
+        if full:
+            d.update(standalone_question=self.standalone_question, backend=self.backend, fallback=self.fallback,
+                     prompt_tokens=self.prompt_tokens, passages=[asdict(c) for c in self.passages])
+        return d

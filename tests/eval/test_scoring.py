@@ -1,0 +1,82 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.eval import (Question, all_facts, fact_present, load_questions, norm, percentile, reciprocal_rank,
+                            summarise)
+from rag.ingest import load_text
+from rag.ingest import parse_document
+
+from ..conftest import ROOT, SAMPLE_CORPUS
+
+
+def test_norm_full_width_and_spaces():
+    assert norm("１２３ 名") == "123名"
+    assert fact_present(["99.01%"], "满意率达到 ９９.０１％。")
+    assert fact_present(["“创文”"], '参与"创文"工作')
+    assert not fact_present(["238名"], "选聘了网格员")
+
+
+def test_all_facts_needs_every_fact():
+    assert all_facts([["13个片区"], ["326个网格"]], "划分为13个片区、326个网格")
+    assert not all_facts([["13个片区"], ["326个网格"]], "划分为13个片区")
+    assert not all_facts([], "任何文本")
+
+
+def test_rank_metrics():
+    assert reciprocal_rank(["a", "b", "c"], ["c"]) == pytest.approx(1 / 3)
+    assert reciprocal_rank(["a"], ["z"]) == 0.0
+    assert percentile([3, 1, 2, None], 50) == 2 and percentile([], 50) is None
+
+
+def test_summarise_hand_made_rows():
+    rows = [
+        {"type": "number", "answerable": True, "hit@1": 1.0, "hit@5": 1.0, "hit@10": 1.0, "mrr@10": 1.0,
+         "evidence@5": 1.0, "fact_recall": 1.0, "correct_cited": 1.0, "citation_precision": 1.0, "no_citation": 0.0,
+         "refused": False, "retrieve_ms": 10, "first_token_ms": 1000, "total_ms": 2000, "prompt_tokens": 300},
+        {"type": "number", "answerable": True, "hit@1": 0.0, "hit@5": 1.0, "hit@10": 1.0, "mrr@10": 0.5,
+         "evidence@5": 0.0, "fact_recall": 0.0, "correct_cited": 0.0, "citation_precision": 0.5, "no_citation": 1.0,
+         "refused": False, "retrieve_ms": 20, "first_token_ms": 3000, "total_ms": 4000, "prompt_tokens": 400},
+        {"type": "unanswerable", "answerable": False, "refused": True, "refused_correctly": 1.0, "retrieve_ms": 5,
+         "first_token_ms": None, "total_ms": 6},
+    ]
+    s = summarise(rows, with_answers=True)
+    o = s["overall"]
+    assert o["hit@1"] == 0.5 and o["mrr@10"] == 0.75 and o["fact_recall"] == 0.5
+    assert o["citation_precision"] == 0.75 and o["no_citation"] == 1
+    assert o["refusal_recall"] == 1.0 and o["refusal_precision"] == 1.0
+    assert s["by_type"]["number"]["n"] == 2
+
+
+def test_load_questions_rejects_duplicates(tmp_path):
+    p = tmp_path / "q.jsonl"
+    p.write_text('{"id": "a", "question": "x", "facts": [], "sources": []}\n' * 2, encoding="utf-8")
+    with pytest.raises(ValueError, match="duplicate id"):
+        load_questions(p)
+
+
+def _doc_text(name: str) -> str:
+    doc = parse_document(load_text(SAMPLE_CORPUS / name), name)
+    m = doc.meta
+    meta = f"{m.bulletin or ''}第{m.issue}期{m.date or ''}" if m.issue else ""
+    if m.date:
+        y, mo, d = m.date.split("-")
+        meta += f"{int(y)}年{int(mo)}月{int(d)}日"
+    return "\n".join([meta] + [f"{a.section or ''}{a.title or ''}\n{a.text}" for a in doc.articles])
+
+
+def test_eval_set_gold_facts_occur_in_gold_sources():
+    questions = load_questions(ROOT / "eval" / "questions.jsonl")
+    assert len(questions) >= 80
+    types = {q.type for q in questions}
+    assert {"number", "date", "person", "metadata", "paraphrase", "multi", "followup", "unanswerable"} <= types
+    assert sum(not q.answerable for q in questions) >= 0.08 * len(questions)
+    texts = {p.name: _doc_text(p.name) for p in SAMPLE_CORPUS.glob("*.txt")}
+    for q in questions:
+        for fact in q.facts:
+            assert any(fact_present([s], texts[src]) for src in q.sources for s in fact), (q.id, fact)
+        for src in q.sources:
+            assert src in texts, (q.id, src)
+        if q.type == "followup":
+            assert q.history, q.id

@@ -1,0 +1,56 @@
+from rag.ingest.clean import (Line, build_paragraphs, clean_line, collapse_doubled, drop_repeats, ends_sentence,
+                       normalise_punct, split_lines)
+
+
+def test_collapse_doubled_caption():
+    assert collapse_doubled("民民兵兵为为群群众众讲讲解解征征兵兵政政策策。。") == "民兵为群众讲解征兵政策。"
+
+
+def test_real_repeats_untouched():
+    for text in ["他常常去那里，天天如此。", "人人讲安全、个个会应急", "高高兴兴上学", "走深走实"]:
+        assert collapse_doubled(text) == text
+
+
+def test_fffd_runs_and_ascii_punct():
+    assert clean_line("������本报讯(记者 韩志刚)近日,区委书记") == "本报讯（记者 韩志刚）近日，区委书记"
+
+
+def test_numbers_keep_their_punctuation():
+    assert normalise_punct("达到 99.01%， 为全区") == "达到99.01%，为全区"
+    assert normalise_punct("10:30 开会, 共 1,200 人") == "10:30开会，共1,200人"
+
+
+def test_hard_wraps_joined_blank_lines_ignored():
+    lines = split_lines("8 月 2 日，我市召开全域精神文明建设工作推进会。省\n\n委宣传部精神文明建设一处考评组反馈\n\n问题。\n")
+    assert build_paragraphs(lines) == ["8月2日，我市召开全域精神文明建设工作推进会。省委宣传部精神文明建设一处考评组反馈问题。"]
+
+
+def test_subheadings_stay_on_their_own_line():
+    lines = [Line("为群众营造舒适的生活环境。"), Line("拓宽思路解难题"), Line("共话文明暖人心"),
+             Line("1月11日上午，文昌街道景园"), Line("社区广场上人头攒动。")]
+    assert build_paragraphs(lines) == ["为群众营造舒适的生活环境。", "拓宽思路解难题", "共话文明暖人心",
+                                       "1月11日上午，文昌街道景园社区广场上人头攒动。"]
+
+
+def test_wrapped_line_after_sentence_end_is_not_a_heading():
+    lines = [Line("现场秩序井然。"), Line("示范区纪委监察工委通过在"), Line("景园社区发放蔬菜，开展了一场活动。")]
+    assert build_paragraphs(lines) == ["现场秩序井然。", "示范区纪委监察工委通过在景园社区发放蔬菜，开展了一场活动。"]
+
+
+def test_repeated_passage_dropped_even_mid_sentence():
+    first = "举行“传承道德风尚、争做文明使者”专题培训会，各级“道德文明使者”牢固树立城市主人翁意识，凝聚道德力量。"
+    second = "老兵马绍领义务承担道德风尚、争做文明使者”专题培训会，各级“道德文明使者”牢固树立城市主人翁意识，凝聚道德力量。"
+    out = drop_repeats([first, second, "主题文化一条街。"])
+    assert out[0] == first
+    assert out[1] == "老兵马绍领义务承担……"
+    assert out[2] == "主题文化一条街。"
+
+
+def test_short_repeats_kept():
+    paras = ["会议强调，要加强领导。", "会议强调，要加强领导。"]
+    assert drop_repeats(paras) == paras
+
+
+def test_ends_sentence():
+    assert ends_sentence("好的基础。”")
+    assert not ends_sentence("宣传“创文”")

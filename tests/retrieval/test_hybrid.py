@@ -1,0 +1,57 @@
+import pytest
+
+from rag.index import BulletinIndex
+from rag.retrieval import Filters, HybridRetriever
+
+SRC_001 = "001_eb6c7646fcb03bb7.txt"
+SRC_003 = "003_de095c37571e801a.txt"
+
+
+@pytest.fixture(scope="module")
+def retriever(fake_index_settings):
+    return HybridRetriever(BulletinIndex.open(fake_index_settings))
+
+
+def test_bm25_and_hybrid_find_the_fact(retriever):
+    for mode in ("bm25", "hybrid"):
+        hits = retriever.retrieve("示范区信访案件化解群众满意率是多少？", k=5, mode=mode)
+        assert any("99.01%" in h.chunk.text for h in hits), mode
+        assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+
+
+def test_issue_in_question_reaches_that_bulletin(retriever):
+    hits = retriever.retrieve("第17期简报有哪些内容", k=5)
+    assert all(h.chunk.source == SRC_001 for h in hits)
+
+
+def test_filters(retriever):
+    hits = retriever.retrieve("会议", k=8, filters=Filters(issues=["17"], sections=["文明时讯"]))
+    assert hits and all(h.chunk.issue == "17" and h.chunk.section == "【文明时讯】" for h in hits)
+    hits = retriever.retrieve("会议", k=8, filters=Filters(sources=[SRC_003]))
+    assert hits and all(h.chunk.source == SRC_003 for h in hits)
+    hits = retriever.retrieve("会议", k=8, filters=Filters(date_from="2023-06-01", date_to="2023-06-30"))
+    assert hits and all(h.chunk.date == "2023-06-20" for h in hits)
+    assert retriever.retrieve("会议", k=8, filters=Filters(date_from="2030-01-01")) == []
+
+
+def test_no_overlapping_passages_of_one_article(retriever):
+    hits = retriever.retrieve("道德文明使者 川汇区 活动", k=8)
+    for i, a in enumerate(hits):
+        for b in hits[i + 1:]:
+            if (a.chunk.source, a.chunk.article_no) == (b.chunk.source, b.chunk.article_no):
+                assert a.chunk.end <= b.chunk.start or b.chunk.end <= a.chunk.start
+    texts = [h.chunk.text for h in hits]
+    assert len(texts) == len(set(texts))
+
+
+def test_bad_mode_and_empty_query(retriever):
+    with pytest.raises(ValueError, match="unknown retrieval mode"):
+        retriever.retrieve("x", mode="magic")
+    assert retriever.retrieve("   ") == []
+
+
+def test_langchain_retriever(retriever):
+    from rag.llm.chain import langchain_retriever
+
+    docs = langchain_retriever(retriever, k=3).invoke("搬口街道发放征兵宣传手册")
+    assert len(docs) == 3 and docs[0].metadata["source"] and docs[0].page_content
