@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
+from pathlib import Path
 
 import gradio as gr
 
@@ -12,8 +15,9 @@ from rag.retrieval import Filters
 from rag.settings import Settings
 from rag.types import Answer
 
-from .documents import delete_documents, documents_table, reindex, result_markdown, store_uploads
-from .render import CSS, answer_html, sources_html
+from .documents import (delete_documents, documents_table, reindex_or_undo, restore_documents, result_markdown,
+                        store_uploads)
+from .render import CSS, answer_html, as_text, sources_html
 from .state import AppState
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,23 @@ def _filters(date_from, date_to, sources, sections, issues) -> Filters:
                    sources=list(sources or []), sections=list(sections or []), issues=list(issues or []))
 
 
+def listing(state: AppState) -> tuple:
+    """(status line, file / section / issue filter choices, document table, delete choices) of the served index."""
+    files, sections, issues = state.index_choices()
+    return (state.status_markdown(), gr.update(choices=files), gr.update(choices=sections),
+            gr.update(choices=issues), documents_table(state), gr.update(choices=state.document_keys(), value=[]))
+
+
+def tick(state: AppState, seen: str | None) -> tuple:
+    """What a browser session shows, every 2 s and on page load: the status line, and the document listing
+    again whenever the generation it shows (``seen``) is no longer the one being served; last, the new
+    ``seen``."""
+    current = state.generation()
+    if seen is not None and current == seen:
+        return state.status_markdown(), *[gr.skip()] * 5, seen
+    return *listing(state), current
+
+
 def build_app(state: AppState) -> gr.Blocks:
     def article_lookup(source, article_no):
         a = state.assistant
@@ -46,7 +67,7 @@ def build_app(state: AppState) -> gr.Blocks:
             return
         chat.append({"role": "user", "content": message})
         if assistant is None:
-            chat.append({"role": "assistant", "content": f"索引不可用：{state.error}"})
+            chat.append({"role": "assistant", "content": f"索引不可用：{as_text(state.public_error())}"})
             yield chat, history, gr.skip(), ""
             return
         chat.append({"role": "assistant", "content": "…"})
@@ -63,7 +84,7 @@ def build_app(state: AppState) -> gr.Blocks:
                     chat[-1] = {"role": "assistant", "content": answer_html(streamed)}
                     yield chat, history, gr.skip(), ""
         except QuestionError as exc:
-            chat[-1] = {"role": "assistant", "content": str(exc)}
+            chat[-1] = {"role": "assistant", "content": as_text(str(exc))}
             yield chat, history, sources_html([]), ""
             return
         except Exception as exc:  # never a stack trace in the chat
@@ -86,35 +107,50 @@ def build_app(state: AppState) -> gr.Blocks:
         return [], [], sources_html([]), ""
 
     def refresh():
-        files, sections, issues = state.index_choices()
-        return (state.status_markdown(), gr.update(choices=files), gr.update(choices=sections),
-                gr.update(choices=issues), documents_table(state), gr.update(choices=files, value=[]))
+        return listing(state)
 
     def upload(files, progress=gr.Progress(track_tqdm=True)):
+        problem = None
         with state.index_lock:
-            stored, rejected = store_uploads(files or [], state.settings.corpus_dir, state.settings.upload_max_mb)
-            summary = reindex(state.settings, progress) if stored else {}
+            stored, rejected = store_uploads(files or [], state.settings.corpus_dir, state.settings.upload_max_mb,
+                                             remove_sources=True)
+            summary = {}
             if stored:
+                summary, problem = reindex_or_undo(state.settings, lambda: [p.unlink(missing_ok=True) for p in stored])
                 state.reload()
         out = refresh()
-        return result_markdown(summary, rejected), out[4], *out[:4], out[5]
+        text = result_markdown(summary, rejected)
+        if problem:
+            text = f"**{as_text(state.public_error(problem))}**\n\n{text}"
+        return text, out[4], *out[:4], out[5]
 
     def delete(keys, progress=gr.Progress(track_tqdm=True)):
         if not keys:
             out = refresh()
             return "请先选择要删除的文档。", out[4], *out[:4], out[5]
-        with state.index_lock:
-            removed = delete_documents(keys, state.settings.corpus_dir)
-            summary = reindex(state.settings, progress)
-            state.reload()
+        indexed = set(state.document_keys())  # indexed files and files that failed to index
+        unknown = [{"file": str(k), "error": "不在当前索引中（列表已刷新，请重新选择）"} for k in keys if k not in indexed]
+        keys = [k for k in keys if k in indexed]
+        summary, problem = {}, None
+        if keys:
+            with state.index_lock:
+                hold = Path(state.settings.corpus_dir) / f".deleting-{os.getpid()}"
+                moved = delete_documents(keys, state.settings.corpus_dir, hold)
+                summary, problem = reindex_or_undo(
+                    state.settings, lambda: restore_documents(moved, state.settings.corpus_dir, hold))
+                shutil.rmtree(hold, ignore_errors=True)
+                state.reload()
         out = refresh()
-        return result_markdown(summary, removed=removed), out[4], *out[:4], out[5]
+        text = result_markdown(summary, unknown)
+        if problem:
+            text = f"**{as_text(state.public_error(problem))}**\n\n{text}"
+        return text, out[4], *out[:4], out[5]
 
     def api_ask(question: str, history_json: str = "[]") -> str:
         """Ask a question; returns the answer with citations as JSON (same shape as `rag ask --json`)."""
         assistant = state.assistant
         if assistant is None:
-            return json.dumps({"error": state.error}, ensure_ascii=False)
+            return json.dumps({"error": state.public_error()}, ensure_ascii=False)
         try:
             history = json.loads(history_json or "[]")
             answer = assistant.ask(question, history=[str(h) for h in history])
@@ -162,7 +198,9 @@ def build_app(state: AppState) -> gr.Blocks:
                                            file_types=[".txt", ".md", ".pdf", ".docx"], elem_id="upload")
                     upload_btn = gr.Button("上传并更新索引", variant="primary", elem_id="upload-btn")
                 with gr.Column():
-                    to_delete = gr.Dropdown(files, multiselect=True, label="选择要删除的文档", elem_id="delete-select")
+                    to_delete = gr.Dropdown(state.document_keys(), multiselect=True, label="选择要删除的文档",
+                                            elem_id="delete-select",
+                                            allow_custom_value=True)  # checked against the index in delete()
                     delete_btn = gr.Button("删除所选文档并更新索引", variant="stop", elem_id="delete-btn")
             index_result = gr.Markdown(elem_id="index-result")
 
@@ -180,8 +218,14 @@ def build_app(state: AppState) -> gr.Blocks:
         delete_btn.click(delete, [to_delete], refresh_outputs, api_visibility="private", concurrency_id="index",
                          concurrency_limit=1)
         gr.api(api_ask, api_name="ask", concurrency_id="ask", concurrency_limit=4)
+        # every tab shows the documents of the index being served, not those of the moment the app was built:
+        # on page load, and whenever another session (or `rag index`) publishes a new generation
+        seen = gr.State(None)  # the generation this browser session shows
+        shown = [status, f_sources, f_sections, f_issues, docs, to_delete, seen]
+        demo.load(lambda: tick(state, None), None, shown, api_visibility="private")
         timer = gr.Timer(2.0)
-        timer.tick(lambda: state.status_markdown(), None, status, api_visibility="private", show_progress="hidden")
+        timer.tick(lambda seen_generation: tick(state, seen_generation), [seen], shown, api_visibility="private",
+                   show_progress="hidden")
     return demo
 
 

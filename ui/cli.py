@@ -29,6 +29,8 @@ def ui(ctx, host, port, share, auth, llm):
         if ":" not in auth:
             raise click.UsageError("--auth must be USER:PASSWORD")
         pair = tuple(auth.split(":", 1))
+        if not pair[0].strip() or not pair[1]:
+            raise click.UsageError("--auth needs a user name and a password (USER:PASSWORD, neither empty)")
         register_secret(pair[1])
     if host not in ("127.0.0.1", "localhost", "::1") and not pair:
         click.echo(f"Warning: binding {host} makes the UI reachable from other machines without a login; "

@@ -8,11 +8,30 @@ import re
 from rag.answer.citations import MARKER_RE
 
 
+# HTML's own characters, and the ASCII punctuation Markdown gives a meaning to (images and links ![]( ),
+# emphasis * _, code `, headings #, tables |, strikethrough ~, escapes \): as numeric character references
+# they show as themselves in a Markdown-rendered component and are never read as markup.
+_AS_TEXT = {**{ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#|~!"},
+            **{ord(c): html.escape(c) for c in "&<>\"'"}}
+
+
+def as_text(text: str) -> str:
+    """Text from a document, a user or a model, safe inside HTML *and* Markdown: shown, never rendered."""
+    return str(text).translate(_AS_TEXT)
+
+
+_CITE = re.compile(r"\[(\d{1,2})\]")
+
+
 def answer_html(answer: str, anchor_prefix: str = "src") -> str:
-    """Escape the answer and turn ``[n]`` into links to the n-th source card."""
-    text = html.escape(answer, quote=False)
-    return re.sub(r"\[(\d{1,2})\]", lambda m: f'<a href="#{anchor_prefix}-{m.group(1)}" class="cite">[{m.group(1)}]</a>',
-                  text)
+    """The answer as text (no markup from it renders), its ``[n]`` markers as links to the n-th source card."""
+    out, last = [], 0
+    for m in _CITE.finditer(answer):
+        out.append(as_text(answer[last:m.start()]))
+        out.append(f'<a href="#{anchor_prefix}-{m.group(1)}" class="cite">[{m.group(1)}]</a>')
+        last = m.end()
+    out.append(as_text(answer[last:]))
+    return "".join(out)
 
 
 def _context(article_text: str | None, start: int, end: int, span_text: str, window: int = 160) -> str:

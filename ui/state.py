@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from pathlib import Path
 
 from rag.answer import Assistant
 from rag.index import BulletinIndex, current_generation
 from rag.settings import Settings
+
+from .render import as_text
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +99,35 @@ class AppState:
         llm = {"local": "本地模型 Qwen2.5-1.5B", "openai": f"OpenAI 兼容接口（{self.settings.llm_model or '默认模型'}）",
                "extractive": "原文摘录（不使用大模型）"}[self.settings.llm]
         state = {"loading": "模型加载中…（加载完成前提问会稍慢）", "ready": "就绪", "extractive": "就绪",
-                 "error": f"模型不可用：{self.llm_error}"}[self.llm_state]
+                 "error": f"模型不可用：{self.public_error(self.llm_error)}"}[self.llm_state]
         if self.error:
-            return f"**回答方式：** {llm} · {state}  \n**索引：** {self.error}"
+            return f"**回答方式：** {llm} · {as_text(state)}  \n**索引：** {as_text(self.public_error())}"
         a = self.assistant
         c = a.index.store.counts()
         built = a.index.manifest.built_at.replace("T", " ")[:16]
         return (f"**回答方式：** {llm} · {state}  \n**索引：** {c['files']} 个文件 · {c['articles']} 篇文章 · "
                 f"{c['chunks']} 个段落 · 更新于 {built} (UTC)")
+
+    def generation(self) -> str | None:
+        """The name of the index generation being served (changes whenever an update is published)."""
+        a = self.assistant
+        return a.index.folder.name if a is not None else None
+
+    def document_keys(self) -> list[str]:
+        """Every document the corpus holds as the index knows it: indexed files, then files that failed."""
+        a = self.assistant
+        if a is None:
+            return []
+        return [f["key"] for f in a.index.store.files()] + sorted(a.index.manifest.failed)
+
+    def public_error(self, message: str | None = None) -> str:
+        """An error as a browser may see it: the server's folders named by their last part, not their path."""
+        text = str(self.error if message is None else message or "")
+        for folder in (self.settings.index_dir, self.settings.corpus_dir, self.settings.models_dir):
+            for form in {str(Path(folder).resolve()), str(folder)}:
+                if len(form) > 1:
+                    text = text.replace(form, Path(folder).name or "folder")
+        return text
 
     def index_choices(self) -> tuple[list[str], list[str], list[str]]:
         a = self.assistant

@@ -26,6 +26,7 @@ class Manifest:
     built_at: str = ""
     files: dict[str, str] = field(default_factory=dict)  # key -> sha256
     counts: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, dict] = field(default_factory=dict)  # key -> {"sha256", "error"}: not parsed again unchanged
 
     def save(self, folder: Path) -> None:
         write_atomic(folder / "manifest.json", json.dumps(asdict(self), ensure_ascii=False, indent=2))

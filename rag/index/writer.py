@@ -196,6 +196,10 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
     unreadable: set[str] = set()
     found, roots = scan(paths, settings.corpus_dir, summary, settings.max_file_mb * 2**20, unreadable)
     old_files = dict(old_manifest.files) if old_manifest else {}
+    # files that failed before, by content hash: reported again without being parsed again (one pathological
+    # document must not cost every later update its parse time); a changed file is tried again
+    old_failed = dict(old_manifest.failed) if old_manifest else {}
+    failed_now: dict[str, dict] = {}
     # the served generation's parts, each checked (a damaged one is reported by name; nothing is written)
     old_store, old_vectors, old_keywords = open_parts(old_folder, settings.faiss_nprobe) if old_folder else (None,) * 3
     old_paths = {f["key"]: Path(f["path"]) for f in old_store.files()} if old_store else {}
@@ -209,6 +213,12 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
     for f in found:
         if old_files.get(f.key) == f.sha256:
             summary.unchanged += 1
+            continue
+        known = old_failed.get(f.key)
+        if known and known.get("sha256") == f.sha256:
+            failed_now[f.key] = known
+            summary.failed.append({"file": f.key, "error": f"{known['error']} (unchanged since it failed: not "
+                                   "read again; replace the file or remove it)"})
             continue
         twin = seen_hash.get(f.sha256)
         if twin and twin != f.key:
@@ -243,9 +253,18 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
                 if len(body) < 60 and not re.search(r"[。！？!?；;]", body):
                     raise LoadError(f.path, f"has only a title or heading ({body[:30]!r}), no sentences to answer from")
                 chunks = chunk_articles(doc.articles, settings.chunk_size, settings.chunk_overlap)
-            except (LoadError, OSError) as exc:
-                msg = str(exc) if isinstance(exc, LoadError) else f"{f.path.name}: cannot be read ({exc})"
+            except Exception as exc:  # a parser of a third-party format can raise anything; one file must never
+                # fail the update of the others (KeyboardInterrupt and SystemExit still stop it)
+                if isinstance(exc, LoadError):
+                    msg = str(exc)
+                elif isinstance(exc, OSError):
+                    msg = f"{f.path.name}: cannot be read ({exc.strerror or exc})"
+                else:
+                    log.debug("parsing %s failed", f.path, exc_info=True)
+                    detail = (str(exc).strip().splitlines() or [""])[0][:160]
+                    msg = f"{f.path.name}: could not be read ({type(exc).__name__}: {detail})"
                 summary.failed.append({"file": f.key, "error": msg})
+                failed_now[f.key] = {"sha256": f.sha256, "error": msg}
                 log.warning("%s", msg)
                 continue
             parsed.append((f, doc, chunks))
@@ -311,7 +330,7 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
         Manifest(embedding_model=embedder.model_id, dimension=embedder.dimension, chunk_size=settings.chunk_size,
                  chunk_overlap=settings.chunk_overlap, package_version=__version__,
                  built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), files=files,
-                 counts=counts).save(tmp)
+                 counts=counts, failed=failed_now).save(tmp)
         failpoint("manifest-saved")
         publish_generation(index_dir, tmp, final, between=lambda: failpoint("renamed"))
         failpoint("published")

@@ -12,6 +12,15 @@ log = logging.getLogger(__name__)
 
 SUPPORTED = {".txt", ".md", ".pdf", ".docx"}
 
+# Limits on what one document may cost to parse. Calibrated against real office files: a 300-page Word
+# report unpacks to ~15 MB at a ratio of ~5-10 and holds ~10,000 paragraphs; the pathological uploads of
+# #15 (45-63 KB .docx with 1-3 M empty paragraphs, 32-219 s to parse) unpack at ratios of ~200-600.
+MAX_UNPACKED_MB = 200  # all members of an Office zip together
+MAX_ZIP_RATIO = 100  # unpacked/packed size, for packages that unpack to more than ZIP_RATIO_FROM_MB
+ZIP_RATIO_FROM_MB = 5
+MAX_ZIP_MEMBERS = 5000
+MAX_DOCX_PARAGRAPHS = 100_000  # a 1,000-page document has ~30,000
+
 
 def decode_text(data: bytes, path: Path | str = "<bytes>") -> str:
     """Decode bytes as UTF-8 (BOM allowed), UTF-16 with a BOM, or GB18030; anything else is an error."""
@@ -67,13 +76,54 @@ def _load_pdf(path: Path) -> str:
     return text
 
 
+def check_zip(path: Path, kind: str) -> None:
+    """Refuse, before anything is unpacked, an Office package that would cost more than any real document:
+    too many members, too much unpacked data, or a compression ratio only a zip bomb has."""
+    if not zipfile.is_zipfile(path):
+        raise LoadError(path, f"is not a valid {kind} (not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise LoadError(path, f"is not a valid {kind} ({exc})") from exc
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise LoadError(path, f"has {len(infos)} parts inside (limit {MAX_ZIP_MEMBERS}); not read")
+    if unpacked > MAX_UNPACKED_MB * 2**20:
+        raise LoadError(path, f"unpacks to {unpacked / 2**20:.0f} MB (limit {MAX_UNPACKED_MB} MB); not read")
+    if unpacked > ZIP_RATIO_FROM_MB * 2**20 and unpacked / packed > MAX_ZIP_RATIO:
+        raise LoadError(path, f"unpacks {unpacked / packed:.0f} times larger than the file (a zip bomb?); not read")
+
+
+def _count_paragraphs(path: Path, limit: int) -> int:
+    """``<w:p>`` elements in the body, counted while streaming (stops past ``limit``)."""
+    count, tail = 0, b""
+    with zipfile.ZipFile(path) as z, z.open("word/document.xml") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            data = tail + block
+            count += data.count(b"<w:p>") + data.count(b"<w:p ") + data.count(b"<w:p/>")
+            tail = data[-5:]
+            count -= tail.count(b"<w:p>") + tail.count(b"<w:p ") + tail.count(b"<w:p/>")
+            if count > limit:
+                break
+    return count
+
+
 def _load_docx(path: Path) -> str:
     try:
         import docx
     except ImportError as exc:  # pragma: no cover
         raise ImportError("Word support needs python-docx: pip install python-docx") from exc
-    if not zipfile.is_zipfile(path):
-        raise LoadError(path, "is not a valid .docx (not a zip archive)")
+    check_zip(path, ".docx")
+    try:
+        paragraphs = _count_paragraphs(path, MAX_DOCX_PARAGRAPHS)
+    except KeyError as exc:
+        raise LoadError(path, "is not a valid .docx (no word/document.xml)") from exc
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise LoadError(path, f"is not a valid .docx ({type(exc).__name__}: {exc})") from exc
+    if paragraphs > MAX_DOCX_PARAGRAPHS:
+        raise LoadError(path, f"has over {MAX_DOCX_PARAGRAPHS:,} paragraphs (a real document has far fewer); not read")
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several unrelated types for broken packages

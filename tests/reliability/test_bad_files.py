@@ -12,8 +12,7 @@ import zipfile
 import pytest
 
 from rag.embeddings.fake import FakeEmbedder
-from rag.index import BulletinIndex
-from rag.index import update_index
+from rag.index import BulletinIndex, update_index
 from rag.settings import Settings
 
 from ..conftest import ROOT, SAMPLE_CORPUS

@@ -127,3 +127,10 @@ def test_nothing_is_loaded_from_pickle(fake_index_settings):
     if models.exists():
         names = {p.name for p in models.rglob("*") if p.is_file()}
         assert "model.safetensors" in names and not names & {"pytorch_model.bin", "model.pkl"}
+
+
+@pytest.mark.parametrize("auth", [":", "office:", ":secret", " :secret"])
+def test_ui_refuses_an_empty_user_or_password(captured_launch, auth):
+    calls, env = captured_launch
+    r = CliRunner().invoke(main, ["ui", "--auth", auth], env=env)
+    assert r.exit_code == 2 and "neither empty" in r.output and calls == []

@@ -1,0 +1,144 @@
+"""#15: a bounded fuzz pass. Random bytes and mutated real files of every supported format go through
+`rag index`; random Unicode (lone surrogates, control and bidi characters, 10,000-character lines) goes through
+`rag ask` and the assistant behind `/ask`. Zero tracebacks; every failure is one line naming its file; the
+good documents stay indexed and the corpus files are never modified. Seeded, so a failure reproduces."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import random
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from rag.answer import Assistant
+from rag.cli import main
+from rag.errors import QuestionError
+from rag.index import BulletinIndex
+from rag.types import Answer
+
+from ..conftest import SAMPLE_CORPUS
+from .test_bad_files import _pdf
+
+SEED = 20261123
+BUDGET_S = 60  # the whole index part stays inside this (about 15 s on 2 cores)
+
+
+def _docx_bytes(text: str) -> bytes:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("周口市文明办工作简报", 0)
+    for line in text.splitlines():
+        d.add_paragraph(line)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _mutate(data: bytes, rng: random.Random) -> bytes:
+    data = bytearray(data)
+    how = rng.choice(["flip", "truncate", "splice", "zero"])
+    if how == "flip" and data:
+        for _ in range(rng.randint(1, 40)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+    elif how == "truncate":
+        data = data[: rng.randrange(max(1, len(data)))]
+    elif how == "splice" and data:
+        at = rng.randrange(len(data))
+        data[at:at] = rng.randbytes(rng.randint(1, 500))
+    else:
+        start = rng.randrange(max(1, len(data)))
+        data[start:start + rng.randint(1, 2000)] = bytes(min(len(data) - start, 2000))
+    return bytes(data)
+
+
+def _fuzz_files(rng: random.Random) -> dict[str, bytes]:
+    text = sorted(SAMPLE_CORPUS.glob("*.txt"))[0].read_text(encoding="utf-8")
+    seeds = {".txt": text.encode("utf-8"), ".md": text.encode("gb18030"),
+             ".pdf": _pdf(["周口市少儿图书馆举办绘本节活动。", "活动共吸引小读者860人次参加。"]),
+             ".docx": _docx_bytes(text[:3000])}
+    files = {}
+    for ext, seed in seeds.items():
+        for i in range(6):
+            files[f"mutated-{i}{ext}"] = _mutate(seed, rng)
+        files[f"random{ext}"] = rng.randbytes(rng.randint(0, 20000))
+    return files
+
+
+def test_fuzzed_files_through_rag_index(tmp_path):
+    rng = random.Random(SEED)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for p in SAMPLE_CORPUS.glob("*.txt"):
+        (corpus / p.name).write_bytes(p.read_bytes())
+    for name, data in _fuzz_files(rng).items():
+        (corpus / name).write_bytes(data)
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in corpus.iterdir()}
+    env = {"RAG_EMBEDDER": "fake", "RAG_CORPUS_DIR": str(corpus), "RAG_INDEX_DIR": str(tmp_path / "index"),
+           "RAG_MODELS_DIR": str(tmp_path / "models")}
+    t0 = time.monotonic()
+    for _ in range(2):  # the second pass reads the index the first one wrote
+        r = CliRunner().invoke(main, ["index", "--json"], env=env)
+        assert r.exception is None or isinstance(r.exception, SystemExit), r.output
+        assert r.exit_code in (0, 1) and "Traceback" not in r.output
+        summary = json.loads(r.stdout.strip().splitlines()[-1])
+        for failure in summary["failed"]:
+            assert "\n" not in failure["error"] and failure["file"] in before, failure
+            assert failure["file"].split(".")[0] in failure["error"], failure
+    assert time.monotonic() - t0 < BUDGET_S
+    accounted = {f["file"] for f in summary["failed"]} | {d["file"] for d in summary["duplicates"]}
+    idx = BulletinIndex.open(_settings(env))
+    indexed = {f["key"] for f in idx.store.files()}
+    idx.close()
+    assert {p.name for p in SAMPLE_CORPUS.glob("*.txt")} <= indexed
+    assert set(before) <= indexed | accounted  # no file skipped without being reported
+    assert before == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in corpus.iterdir()}
+
+
+def _settings(env: dict):
+    from rag.settings import Settings
+
+    return Settings.from_env(env=env)
+
+
+def _random_question(rng: random.Random) -> str:
+    pools = ["示范区信访案件化解群众满意率是多少", "许湾街道", "？", "\u202e", "\u200b", "\ufeff", "\x00", "\x07", "\x1b[31m",
+             "<|im_start|>", "[1]", "![x](http://127.0.0.1:1/a.png)", "𠀀", "😀", "\ud800", "\udfff", "a" * 50, " ", "\n"]
+    parts = [rng.choice(pools) for _ in range(rng.randint(0, 12))]
+    if rng.random() < 0.1:
+        parts.append("长" * 10_000)
+    if rng.random() < 0.2:
+        parts.append("".join(chr(rng.randint(0, 0x10FFFF)) for _ in range(rng.randint(1, 60))))
+    return "".join(parts)
+
+
+@pytest.fixture(scope="module")
+def assistant(fake_index_settings):
+    return Assistant(fake_index_settings, BulletinIndex.open(fake_index_settings))
+
+
+def test_random_unicode_through_the_assistant(assistant):
+    rng = random.Random(SEED)
+    for _ in range(150):
+        question = _random_question(rng)
+        history = [_random_question(rng) for _ in range(rng.randint(0, 3))]
+        try:
+            answer = assistant.ask(question, history=history)
+        except QuestionError as exc:
+            assert "\n" not in str(exc)
+            continue
+        assert isinstance(answer, Answer) and isinstance(answer.answer, str)
+        json.dumps(answer.to_dict(), ensure_ascii=False).encode("utf-8")  # what /ask sends must encode
+
+
+def test_random_unicode_through_rag_ask(fake_index_settings):
+    rng = random.Random(SEED + 1)
+    env = {"RAG_EMBEDDER": "fake", "RAG_INDEX_DIR": str(fake_index_settings.index_dir), "RAG_LLM": "extractive"}
+    for _ in range(25):
+        question = _random_question(rng).replace("\x00", "")  # argv cannot carry NUL
+        r = CliRunner().invoke(main, ["ask", "--json", question], env=env)
+        assert r.exception is None or isinstance(r.exception, SystemExit), (repr(question[:80]), r.output[-500:])
+        assert r.exit_code in (0, 2) and "Traceback" not in r.output
