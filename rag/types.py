@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 
 
 def sha256_hex(*parts: str) -> str:
@@ -123,6 +124,19 @@ class Citation:
                    round(float(hit.score), 4), c.article_no)
 
 
+class Outcome(str, Enum):
+    """How an answer came about: what the UI and CLI tell the user, decided where it happens (never read back
+    from the wording of a message)."""
+
+    MODEL = "model"  # the model's answer, its citations checked
+    MODEL_RETRY = "model_retry"  # the model's answer from the best passage alone, after it refused with all
+    REPAIRED = "repaired"  # the model's answer with its figure or citation corrected from the passages
+    EXTRACTED = "extracted"  # evidence quoted from the passages instead of a model answer
+    METADATA = "metadata"  # answered from the passages' publication metadata
+    REFUSED = "refused"  # the documents do not hold the answer
+    BACKEND_DOWN = "backend_down"  # the model could not be reached: evidence quoted, or refused
+
+
 @dataclass
 class Answer:
     """The final answer to one question."""
@@ -137,10 +151,12 @@ class Answer:
     fallback: str | None = None  # why the extractive answer replaced the model's, if it did
     prompt_tokens: int | None = None
     passages: list[Citation] = field(default_factory=list)  # everything shown to the model
+    outcome: Outcome = Outcome.MODEL
 
     def to_dict(self, full: bool = False) -> dict:
         d = {"question": self.question, "answer": self.answer, "refused": self.refused,
-             "citations": [asdict(c) for c in self.citations], "timings": self.timings}
+             "outcome": self.outcome.value, "citations": [asdict(c) for c in self.citations],
+             "timings": self.timings}
         if full:
             d.update(standalone_question=self.standalone_question, backend=self.backend, fallback=self.fallback,
                      prompt_tokens=self.prompt_tokens, passages=[asdict(c) for c in self.passages])

@@ -13,7 +13,7 @@ import gradio as gr
 from rag.errors import QuestionError
 from rag.retrieval import Filters
 from rag.settings import Settings
-from rag.types import Answer
+from rag.types import Answer, Outcome
 
 from .documents import (delete_documents, documents_table, reindex_or_undo, restore_documents, result_markdown,
                         store_uploads)
@@ -93,7 +93,7 @@ def build_app(state: AppState) -> gr.Blocks:
             yield chat, history, sources_html([]), ""
             return
         note = None
-        if final.fallback and final.fallback.startswith("LLM backend unavailable"):
+        if final.outcome is Outcome.BACKEND_DOWN:
             note = "大模型暂时不可用，以下是检索到的原文摘录。"
         elif final.fallback:
             note = "模型的回答无法用原文核实，已改为直接引用原文。"

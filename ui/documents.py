@@ -125,7 +125,7 @@ def result_markdown(summary: dict, rejected: list[dict] | None = None, removed: 
         lines.append(f"| {t(f)} | 已从索引中删除 |")
     for d in summary.get("duplicates", []):
         lines.append(f"| {t(d['file'])} | 跳过：与 {t(d['duplicate_of'])} 内容相同 |")
-    for f in summary.get("failed", []) + (rejected or []):
+    for f in summary.get("unsupported", []) + summary.get("failed", []) + (rejected or []):
         lines.append(f"| {t(f['file'])} | 跳过：{t(f['error'])} |")
     if len(lines) == 2:
         lines.append("| （无） | 没有需要更新的文档 |")

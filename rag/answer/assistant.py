@@ -4,6 +4,7 @@ against strong evidence or cites nothing."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 
@@ -13,8 +14,8 @@ from ..redact import redact
 from ..retrieval import Filters, HybridRetriever
 from ..settings import Settings
 from ..text import content_tokens
-from ..types import Answer, Citation, Hit
-from .checks import NUMBER_RE, repoint_number, unsupported
+from ..types import Answer, Citation, Hit, Outcome
+from .checks import NUMBER_RE, ProblemKind, check_answer, repoint_number
 from .citations import (MARKER_RE, NOT_FOUND, attribute, cited_numbers, drop_unsupported, is_echo, is_refusal,
                         normalise_markers)
 from .context import best_window, idf_from_hits, passages_to_show, trim_passage
@@ -34,7 +35,8 @@ class Assistant:
         self.retriever = HybridRetriever(self.index)
         self._chat_model = chat_model
         self._chain = None
-        self._rewrites: dict[tuple, str] = {}
+        self._rewrites: dict[tuple, str] = {}  # shared by concurrent requests: used under _rewrites_lock
+        self._rewrites_lock = threading.Lock()
 
     @property
     def backend(self) -> str:
@@ -69,16 +71,19 @@ class Assistant:
         if self.backend == "extractive":
             return f"{history[-1]} {question}"
         key = (question, tuple(history[-3:]))
-        if key in self._rewrites:
-            return self._rewrites[key]
+        with self._rewrites_lock:
+            cached = self._rewrites.get(key)
+        if cached is not None:
+            return cached
         try:
             rewritten = self.chain().rewrite(question, history)
         except Exception as exc:  # a rewrite failure must not lose the question
             log.warning("follow-up rewrite failed (%s); using the history as context", type(exc).__name__)
             return f"{history[-1]} {question}"
-        if len(self._rewrites) >= 256:
-            self._rewrites.pop(next(iter(self._rewrites)))
-        self._rewrites[key] = rewritten
+        with self._rewrites_lock:
+            if len(self._rewrites) >= 256:
+                self._rewrites.pop(next(iter(self._rewrites)))
+            self._rewrites[key] = rewritten
         return rewritten
 
     def stream(self, question: str, history: list[str] | None = None, filters: Filters | None = None,
@@ -108,7 +113,7 @@ class Assistant:
         answer = Answer(question=question, answer="", refused=False, standalone_question=standalone,
                         backend=self.backend, passages=[Citation.from_hit(n, h) for n, h in enumerate(passages, 1)])
         if not rel.relevant:
-            answer.answer, answer.refused = NOT_FOUND, True
+            answer.answer, answer.refused, answer.outcome = NOT_FOUND, True, Outcome.REFUSED
             answer.timings = {**timings, "first_token_ms": None, "total_ms": round((time.monotonic() - t0) * 1000)}
             yield NOT_FOUND
             yield answer
@@ -117,15 +122,17 @@ class Assistant:
             text, used = extractive_answer(standalone, passages)
             answer.answer = text or NOT_FOUND
             answer.refused = not text
+            answer.outcome = Outcome.EXTRACTED if text else Outcome.REFUSED
             yield answer.answer
             self._finish(answer, passages, timings, t0, None)
             yield answer
             return
         pieces: list[str] = []
         first = None
+        usage: dict = {}  # this request's token counts (the chain is shared by concurrent requests)
         try:
             chain = self.chain()
-            for delta in chain.stream(standalone, passages, with_meta=wants_metadata(standalone)):
+            for delta in chain.stream(standalone, passages, with_meta=wants_metadata(standalone), usage=usage):
                 if first is None:
                     first = time.monotonic()
                 pieces.append(delta)
@@ -135,11 +142,12 @@ class Assistant:
             text, _ = extractive_answer(standalone, passages)
             answer.fallback = f"LLM backend unavailable ({type(exc).__name__}); answered from the passages"
             answer.answer, answer.refused = text or NOT_FOUND, not text
+            answer.outcome = Outcome.BACKEND_DOWN
             yield ("\n" if pieces else "") + answer.answer
             self._finish(answer, passages if text else [], timings, t0, first)
             yield answer
             return
-        answer.prompt_tokens = (chain.last_usage or {}).get("input_tokens")
+        answer.prompt_tokens = usage.get("input_tokens")
         raw = "".join(pieces).strip()
         text = normalise_markers(raw, len(passages))
         if is_refusal(text) or is_echo(text, standalone):
@@ -148,17 +156,20 @@ class Assistant:
                      if rel.coverage >= 0.6 or rel.dense >= PARAPHRASE_DENSE else None)
             if retry:
                 answer.fallback = "model refused with all passages; answered from the best-matching one"
+                answer.outcome = Outcome.MODEL_RETRY
                 text, n, wide = retry
                 passages[n - 1] = wide
                 answer.passages[n - 1] = Citation.from_hit(n, wide)
             elif meta := metadata_answer(standalone, passages):
                 answer.fallback = "model refused; answered from the passage metadata"
+                answer.outcome = Outcome.METADATA
                 text = meta
             elif rel.sentence >= 0.75 and not missing_tokens(toks, passages):
                 answer.fallback = "model refused although a passage matches the question"
+                answer.outcome = Outcome.EXTRACTED
                 text = extractive_answer(standalone, passages)[0]
             else:
-                answer.answer, answer.refused = NOT_FOUND, True
+                answer.answer, answer.refused, answer.outcome = NOT_FOUND, True, Outcome.REFUSED
                 self._finish(answer, [], timings, t0, first)
                 yield answer
                 return
@@ -168,26 +179,31 @@ class Assistant:
             text, dropped = drop_unsupported(text, labels, standalone)
             if dropped:
                 log.info("dropped answer sentences that no cited passage supports: %s", dropped)
-            problem = unsupported(text, standalone, passages)
+            problem = check_answer(text, standalone, passages)
             pairs = [] if problem else paired_numbers(standalone, passages)
             if len({NUMBER_RE.search(c).group(0) for c, _ in pairs}) > 1:
                 pairs = []  # the names pair with different figures: ambiguous, trust the model
             if pairs and not any(NUMBER_RE.search(c).group(0) in NUMBER_RE.findall(MARKER_RE.sub("", text))
                                  for c, _ in pairs):
                 answer.fallback = "model answer's figure differs from the one the passage gives for the name asked"
+                answer.outcome = Outcome.REPAIRED
                 text = "；".join(f"{c}[{n}]" for c, n in pairs[:2]) + "。"
-            elif problem and "the passage it cites" in problem and (moved := repoint_number(text, standalone, passages)):
+            elif problem and problem.kind is ProblemKind.FIGURE_NOT_CITED and (
+                    moved := repoint_number(text, standalone, passages)):
                 text = moved  # the figure is in another passage that is about the question: cite that one
+                answer.outcome = Outcome.REPAIRED
             elif problem:
                 # a figure that no passage contains means the model is guessing: say "not found" rather
                 # than show it (on the eval set this never happened for an answerable question)
-                extracted = ("" if problem.startswith(("model answer states", "model answer names"))
-                             else extractive_answer(standalone, passages)[0])
-                answer.fallback = problem
+                guessed = problem.kind in (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED,
+                                           ProblemKind.PERSON_NOT_CITED)
+                extracted = "" if guessed else extractive_answer(standalone, passages)[0]
+                answer.fallback = problem.message
                 if extracted:
                     text = extracted
-                elif not problem.startswith("a number was asked"):
-                    answer.answer, answer.refused = NOT_FOUND, True
+                    answer.outcome = Outcome.EXTRACTED
+                elif problem.kind is not ProblemKind.NUMBER_MISSING:
+                    answer.answer, answer.refused, answer.outcome = NOT_FOUND, True, Outcome.REFUSED
                     self._finish(answer, [], timings, t0, first)
                     yield answer
                     return
@@ -236,7 +252,7 @@ class Assistant:
         text = MARKER_RE.sub("[1]", text)
         if not cited_numbers(text):
             text = f"{text.rstrip('。')}[1]。"
-        if unsupported(text, question, [wide]):
+        if check_answer(text, question, [wide]):
             return None
         return text.replace("[1]", f"[{n}]"), n, wide
 
@@ -247,6 +263,8 @@ class Assistant:
         answer.citations = [Citation.from_hit(n, passages[n - 1]) for n in sorted(used)]
         if not answer.citations and not answer.refused:
             answer.refused = is_refusal(answer.answer)
+            if answer.refused and answer.outcome is not Outcome.BACKEND_DOWN:
+                answer.outcome = Outcome.REFUSED
         answer.timings = {**timings,
                           "first_token_ms": round((first - t0) * 1000) if first else None,
                           "total_ms": round((time.monotonic() - t0) * 1000)}

@@ -4,6 +4,8 @@ passage is re-pointed to the passage that holds it when that one is about the qu
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from enum import Enum
 
 from ..text import content_tokens, person_names
 from ..types import Hit
@@ -14,28 +16,53 @@ from .question import ASKS_NUMBER, ASKS_PERSON, HAS_NUMBER
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
+class ProblemKind(Enum):
+    NO_CITATION = "cites no passage"
+    FIGURE_NOT_SHOWN = "states a figure that no passage contains"
+    FIGURE_NOT_CITED = "states a figure that the passage it cites does not contain"
+    PERSON_NOT_CITED = "names a person no cited passage about the question mentions"
+    NUMBER_MISSING = "gives no number although one was asked for"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a model answer cannot be shown as it is: a typed kind (what the pipeline decides on) and a message
+    (what logs and reports show)."""
+
+    kind: ProblemKind
+    message: str
+
+
 def unsupported(text: str, question: str, passages: list[Hit]) -> str | None:
+    """The message of :func:`check_answer`'s problem, or None."""
+    problem = check_answer(text, question, passages)
+    return problem.message if problem else None
+
+
+def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | None:
     """Why a model answer cannot be shown as it is, or None: it cites nothing, it states a number found
     in no passage (a hallucinated figure), or a number was asked for and it gives none."""
     if not cited_numbers(text):
-        return "model answer cites no passage"
+        return Problem(ProblemKind.NO_CITATION, "model answer cites no passage")
     body = MARKER_RE.sub("", text)
     shown = question + "".join(p.chunk.embed_text() for p in passages)
     cited = question + "".join(passages[n - 1].chunk.embed_text() for n in cited_numbers(text)
                                if 1 <= n <= len(passages))
     for num in NUMBER_RE.findall(body):
         if not has_number(num, shown):
-            return f"model answer states {num}, which no passage contains"
+            return Problem(ProblemKind.FIGURE_NOT_SHOWN, f"model answer states {num}, which no passage contains")
         if not has_number(num, cited):
-            return f"model answer states {num}, which the passage it cites does not contain"
+            return Problem(ProblemKind.FIGURE_NOT_CITED,
+                           f"model answer states {num}, which the passage it cites does not contain")
     if ASKS_PERSON.search(question):
         cited_hits = [passages[n - 1] for n in cited_numbers(text) if 1 <= n <= len(passages)]
         for name in person_names(body):
             if name not in question and not any(name in h.chunk.embed_text() and _coverage(question, h, passages)
                                                 >= 0.5 for h in cited_hits):
-                return f"model answer names {name}, whom no cited passage about the question mentions"
+                return Problem(ProblemKind.PERSON_NOT_CITED,
+                               f"model answer names {name}, whom no cited passage about the question mentions")
     if ASKS_NUMBER.search(question) and not HAS_NUMBER.search(body):
-        return "a number was asked for and the model answer gives none"
+        return Problem(ProblemKind.NUMBER_MISSING, "a number was asked for and the model answer gives none")
     return None
 
 

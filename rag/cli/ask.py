@@ -22,7 +22,7 @@ def _print_sources(answer) -> None:
 def _run_question(assistant, question: str, history: list[str], filters: Filters, mode: str, as_json: bool,
                   exit_on_bad_question: bool = True):
     from ..errors import QuestionError
-    from ..types import Answer
+    from ..types import Answer, Outcome
 
     streamed = []
     final = None
@@ -41,7 +41,7 @@ def _run_question(assistant, question: str, history: list[str], filters: Filters
     if as_json:
         click.echo(json.dumps(final.to_dict(), ensure_ascii=False))
         return final
-    if final.fallback and final.fallback.startswith("LLM backend unavailable"):
+    if final.outcome is Outcome.BACKEND_DOWN:
         click.echo(f"\n（{final.fallback}）", err=True)
     elif "".join(streamed).strip() != final.answer.strip():
         note = "（模型回答无法核实，改为给出原文依据）" if final.fallback else "（已补全引用）"

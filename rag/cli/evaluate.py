@@ -16,6 +16,8 @@ from .base import LLM_CHOICES, fail, main, settings_with_llm
 @click.option("--questions", "questions_path", type=click.Path(path_type=Path),
               help="Question file (default eval/questions.jsonl).")
 @click.option("--limit", type=int, help="Only the first N questions.")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
+              help="Only the dev part (tune on it) or the test part (report only) of the question set.")
 @click.option("--llm", type=LLM_CHOICES, help="Answer backend.")
 @click.option("--mode", type=click.Choice(MODES), default="hybrid", show_default=True,
               help="Retrieval mode used for answers (all modes are scored for retrieval).")
@@ -25,7 +27,7 @@ from .base import LLM_CHOICES, fail, main, settings_with_llm
 @click.option("--compare", nargs=2, type=click.Path(exists=True, path_type=Path), metavar="A.json B.json",
               help="Compare two report.json files instead of running.")
 @click.pass_context
-def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out_dir, compare):
+def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out_dir, compare, split):
     """Score retrieval and answers against a question set; print a table and write reports.
 
     \b
@@ -66,6 +68,10 @@ def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out
             questions = load_questions(path)
         except (OSError, ValueError) as exc:
             fail(f"cannot read the question set {path}: {exc}")
+        if split != "all":
+            questions = [q for q in questions if q.split == split]
+            if not questions:
+                fail(f"the question set {path} has no {split!r} part (rows need \"split\": \"{split}\")")
         if limit:
             questions = questions[:limit]
     from ..answer import Assistant
@@ -86,6 +92,7 @@ def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out
                 "embedding_model": m.embedding_model, "index_built_at": m.built_at, "index_files": len(m.files),
                 "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "top_k": settings.top_k,
                 "context_passages": settings.context_passages, "passage_chars": settings.passage_chars,
+                "split": split,
                 "started": stamp}
     report = run_eval(assistant, questions, out_dir, modes, answer=not retrieval_only, run_info=run_info)
     json_path, md_path, html_path = write_reports(report, out_dir)

@@ -64,6 +64,11 @@ def index(ctx, paths, show_status, rebuild, as_json):
                    f"{result['chunks_embedded']} chunks embedded, {result['chunks_total']} chunks in the index.")
         for d in result["duplicates"]:
             click.echo(f"  duplicate: {d['file']} has the same content as {d['duplicate_of']} (not indexed twice)")
+        for u in result["unsupported"]:
+            click.echo(f"  NOT INDEXED: {u['error']}", err=True)
+        if result["hidden"]:
+            shown = ", ".join(result["hidden"][:8]) + (" …" if len(result["hidden"]) > 8 else "")
+            click.echo(f"  hidden, not indexed ({len(result['hidden'])}): {shown}", err=True)
         for f in result["failed"]:
             click.echo(f"  FAILED: {f['error']}", err=True)
     if result["failed"]:

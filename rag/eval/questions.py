@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+SPLITS = ("dev", "test")
 TYPES = ("number", "date", "person", "place", "factoid", "metadata", "paraphrase", "multi", "followup", "unanswerable")
 
 
@@ -18,6 +19,7 @@ class Question:
     titles: list[str] = field(default_factory=list)
     type: str = "factoid"
     history: list[str] = field(default_factory=list)
+    split: str | None = None  # "dev" (tune on it) or "test" (report only); None: the set has no split
 
     @property
     def answerable(self) -> bool:
@@ -33,7 +35,10 @@ def load_questions(path: Path) -> list[Question]:
             row = json.loads(line)
             q = Question(id=str(row["id"]), question=row["question"], facts=[list(f) for f in row.get("facts", [])],
                          sources=list(row.get("sources", [])), titles=list(row.get("titles", [])),
-                         type=row.get("type", "factoid"), history=list(row.get("history", [])))
+                         type=row.get("type", "factoid"), history=list(row.get("history", [])),
+                         split=row.get("split"))
+            if q.split not in (None, *SPLITS):
+                raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {q.split!r}")
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{i}: not a valid question row ({exc})") from exc
         if q.id in seen:

@@ -41,6 +41,9 @@ def _overall(report: dict) -> dict:
             out[f"retrieval.{mode}.{k}"] = v
     for k, v in report.get("answers", {}).get("overall", {}).items():
         out[f"answers.{k}"] = v
+    for split, o in report.get("splits", {}).items():
+        for k, v in o.items():
+            out[f"answers.{split}.{k}"] = v
     return out
 
 
@@ -128,6 +131,11 @@ def format_table(report: dict) -> str:
         a = report["answers"]
         for name, o in list(a["by_type"].items()) + [("OVERALL", a["overall"])]:
             lines.append(f"{name:13} {o['n']:>3} {_f(o['fact_recall'])} {_f(o['correct_cited'], 8)} "
+                         f"{_f(o['citation_precision'], 8)} {o['no_citation']:>6} {_f(o['refusal_recall'], 8)} "
+                         f"{_f(o['evidence@5'])} {_ms(o['first_token_ms_p50'])} {_ms(o['total_ms_p50'])} "
+                         f"{_ms(o['total_ms_p95'])}")
+        for split, o in report.get("splits", {}).items():
+            lines.append(f"{split.upper() + ' part':13} {o['n']:>3} {_f(o['fact_recall'])} {_f(o['correct_cited'], 8)} "
                          f"{_f(o['citation_precision'], 8)} {o['no_citation']:>6} {_f(o['refusal_recall'], 8)} "
                          f"{_f(o['evidence@5'])} {_ms(o['first_token_ms_p50'])} {_ms(o['total_ms_p50'])} "
                          f"{_ms(o['total_ms_p95'])}")

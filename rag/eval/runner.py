@@ -9,7 +9,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ..answer import clean_question
-from .questions import Question
+from .questions import SPLITS, Question
 from .scoring import score_answer, score_retrieval, summarise
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def run_eval(assistant, questions: list[Question], out_dir: Path, modes: list[st
             if q.id in done:
                 continue
             row = {"id": q.id, "type": q.type, "question": q.question, "answerable": q.answerable,
-                   "gold_sources": q.sources}
+                   "gold_sources": q.sources, "split": q.split}
             standalone = assistant.standalone(clean_question(q.question), q.history)
             row["standalone"] = standalone
             for mode in modes:
@@ -57,4 +57,7 @@ def run_eval(assistant, questions: list[Question], out_dir: Path, modes: list[st
         main_mode = modes[0]
         ans_rows = [{**r, **r.get(main_mode, {})} for r in rows]
         report["answers"] = summarise(ans_rows, with_answers=True)
+        # the dev part is for tuning, the test part only for reporting: both are always shown
+        report["splits"] = {split: summarise([r for r in ans_rows if r.get("split") == split], with_answers=True)
+                            ["overall"] for split in SPLITS if any(r.get("split") == split for r in ans_rows)}
     return report

@@ -54,7 +54,7 @@ def score_retrieval(q: Question, hits) -> dict:
 def score_answer(q: Question, ans) -> dict:
     cited_sources = [c.source for c in ans.citations]
     row = {"answer": ans.answer, "refused": ans.refused, "citations": cited_sources,
-           "fallback": ans.fallback, "prompt_tokens": ans.prompt_tokens, **{k: v for k, v in ans.timings.items()}}
+           "fallback": ans.fallback, "outcome": ans.outcome.value, "prompt_tokens": ans.prompt_tokens, **{k: v for k, v in ans.timings.items()}}
     if q.answerable:
         row["fact_recall"] = float(all_facts(q.facts, ans.answer))
         row["cites_gold"] = float(any(s in q.sources for s in cited_sources))

@@ -46,6 +46,9 @@ class Summary:
     unchanged: int = 0
     failed: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
+    unsupported: list[dict] = field(default_factory=list)  # {"file", "error"}: a type no loader reads
+    hidden: list[str] = field(default_factory=list)  # hidden files and folders under a scanned folder (not read)
+    unchanged_files: list[str] = field(default_factory=list)
     chunks_embedded: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
@@ -53,8 +56,10 @@ class Summary:
 
     def to_dict(self) -> dict:
         return {"added": self.added, "changed": self.changed, "removed": self.removed, "unchanged": self.unchanged,
-                "failed": self.failed, "duplicates": self.duplicates, "chunks_embedded": self.chunks_embedded,
-                "chunks_total": self.chunks_total, "seconds": round(self.seconds, 2)}
+                "failed": self.failed, "duplicates": self.duplicates, "unsupported": self.unsupported,
+                "hidden": self.hidden, "unchanged_files": self.unchanged_files,
+                "chunks_embedded": self.chunks_embedded, "chunks_total": self.chunks_total,
+                "seconds": round(self.seconds, 2)}
 
 
 class _Clock:
@@ -133,12 +138,22 @@ def scan(paths: list[Path], corpus_dir: Path, summary: Summary, max_bytes: float
         if root.is_file():
             candidates = [root]
         else:
-            candidates = sorted(p for p in root.rglob("*")
-                                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
-            skipped = [p.name for p in candidates if p.suffix.lower() not in SUPPORTED]
-            if skipped:
-                log.info("skipping %d unsupported file(s): %s", len(skipped), ", ".join(skipped[:10]))
-            candidates = [p for p in candidates if p.suffix.lower() in SUPPORTED]
+            candidates = []
+            for p in sorted(root.rglob("*")):
+                parts = p.relative_to(root).parts
+                hidden_at = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
+                if hidden_at is not None:  # reported once, at the hidden file or folder itself
+                    if hidden_at == len(parts) - 1:
+                        summary.hidden.append(file_key(p, corpus_dir) + ("/" if p.is_dir() else ""))
+                    continue
+                if not p.is_file():
+                    continue
+                if p.suffix.lower() not in SUPPORTED:
+                    summary.unsupported.append({"file": file_key(p, corpus_dir), "error": (
+                        f"{p.name}: {p.suffix.lower() or 'a file without an extension'} is not a supported type "
+                        f"(supported: {', '.join(sorted(SUPPORTED))}); not indexed")})
+                    continue
+                candidates.append(p)
         for p in candidates:
             key = file_key(p, corpus_dir)
             try:
@@ -213,6 +228,7 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
     for f in found:
         if old_files.get(f.key) == f.sha256:
             summary.unchanged += 1
+            summary.unchanged_files.append(f.key)
             continue
         known = old_failed.get(f.key)
         if known and known.get("sha256") == f.sha256:

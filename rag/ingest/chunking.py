@@ -12,12 +12,14 @@ def _hard_split(start: int, end: int, size: int) -> list[tuple[int, int]]:
 
 def chunk_article(article: Article, size: int = 300, overlap: int = 60) -> list[Chunk]:
     """Pack whole sentences into chunks of at most ``size`` characters; each new chunk repeats the
-    last sentences of the previous one up to ``overlap`` characters."""
+    last sentences of the previous one up to ``overlap`` characters and always reaches further than it (a
+    chunk contained in the previous one is never emitted, so no two chunks are the same)."""
     text = article.text
     sentences: list[tuple[int, int]] = []
     for s, e in split_sentences(text):
         sentences.extend(_hard_split(s, e, size) if e - s > size else [(s, e)])
     chunks: list[Chunk] = []
+    emitted_to = -1  # end of the last chunk: a window that ends no later adds nothing (and could repeat it)
     i = 0
     while i < len(sentences):
         start = sentences[i][0]
@@ -28,7 +30,8 @@ def chunk_article(article: Article, size: int = 300, overlap: int = 60) -> list[
         span = text[start:end]
         lead = len(span) - len(span.lstrip())
         trail = len(span) - len(span.rstrip())
-        if span.strip():
+        if span.strip() and end - trail > emitted_to:
+            emitted_to = end - trail
             chunks.append(Chunk(source=article.source, article_no=article.number, text=span.strip(),
                                 start=start + lead, end=end - trail, title=article.title,
                                 section=article.section, bulletin=article.bulletin, issue=article.issue,

@@ -58,14 +58,13 @@ class AnswerChain:
         self.chain = self.prompt | chat_model
         rewrite = load_prompt("rewrite.txt", prompts_dir)
         self.rewrite_chain = ChatPromptTemplate.from_messages([("human", rewrite)]) | chat_model | StrOutputParser()
-        self.last_usage: dict | None = None
 
-    def stream(self, question: str, hits: list[Hit], with_meta: bool = False):
-        """Yield text deltas of the answer."""
-        self.last_usage = None
+    def stream(self, question: str, hits: list[Hit], with_meta: bool = False, usage: dict | None = None):
+        """Yield text deltas of the answer; the request's token counts go into ``usage`` (per call, so that
+        concurrent requests sharing this chain never see each other's)."""
         for chunk in self.chain.stream({"context": format_context(hits, with_meta), "question": question}):
-            if getattr(chunk, "usage_metadata", None):
-                self.last_usage = dict(chunk.usage_metadata)
+            if getattr(chunk, "usage_metadata", None) and usage is not None:
+                usage.update(chunk.usage_metadata)
             if chunk.content:
                 yield chunk.content
 

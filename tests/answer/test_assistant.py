@@ -3,7 +3,6 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from rag.answer import Assistant, looks_like_followup
-
 from rag.errors import QuestionError
 from rag.index import BulletinIndex
 
@@ -183,3 +182,58 @@ def test_prompt_leaves_out_a_weak_third_passage_but_the_extractive_backend_keeps
     assert "[1]" in human and "[2]" in human and "[3]" not in human
     ext = Assistant(fake_index_settings, BulletinIndex.open(fake_index_settings))
     assert len(ext.ask(q).passages) == fake_index_settings.context_passages == 3
+
+
+OUTCOMES = [  # (scripted replies, question, outcome, refused)
+    (["示范区信访案件化解群众满意率达到99.01%[1]。"], "示范区信访案件化解群众满意率是多少？", "model", False),
+    (["示范区信访案件化解群众满意率达到87.5%[1]。"], "示范区信访案件化解群众满意率是多少？", "refused", True),
+    (["资料中未找到相关内容。"], "搬口街道共发放征兵宣传手册多少份？", "extracted", False),
+    (["资料中未找到相关内容。", "满意率达到99.01%[1]。"], "示范区信访案件化解群众满意率是多少？", "model_retry", False),
+    (["文昌街道确定了165名议事代表[1]。"], "文昌街道确定了多少名议事代表？", "repaired", False),
+    (["资料中未找到相关内容。"], "川汇区2000名道德文明使者中女性有多少名？", "refused", True),
+    (["随便说点什么[1]。"], "2035年周口市的GDP目标是多少？", "refused", True),  # nothing relevant: no model call
+]
+
+
+@pytest.mark.parametrize("replies, question, outcome, refused", OUTCOMES)
+def test_every_answer_says_how_it_came_about(fake_index_settings, replies, question, outcome, refused):
+    """The outcome is a typed field set where it is decided; the CLI and UI never read message text."""
+    a, _ = assistant(fake_index_settings, *replies)
+    ans = a.ask(question)
+    assert (ans.outcome.value, ans.refused) == (outcome, refused), (ans.answer, ans.fallback)
+    assert ans.to_dict()["outcome"] == outcome
+
+
+def test_backend_down_outcome(fake_index_settings):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from rag.types import Outcome
+
+    class Broken(FakeListChatModel):
+        def _stream(self, *args, **kwargs):
+            raise ConnectionError("endpoint unreachable")
+
+    a = Assistant(fake_index_settings, BulletinIndex.open(fake_index_settings), chat_model=Broken(responses=["x"]))
+    assert a.ask("示范区信访案件化解群众满意率是多少？").outcome is Outcome.BACKEND_DOWN
+
+
+def test_usage_is_per_request_under_concurrency(fake_index_settings):
+    """Token counts of concurrent requests through one shared chain never mix (no shared last_usage)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+    from langchain_core.messages import AIMessageChunk
+    from langchain_core.outputs import ChatGenerationChunk
+
+    class Counting(FakeListChatModel):
+        def _stream(self, messages, *args, **kwargs):
+            n = len(messages[-1].content)  # the prompt's size stands in for its token count
+            yield ChatGenerationChunk(message=AIMessageChunk(content="满意率达到99.01%[1]。", usage_metadata={
+                "input_tokens": n, "output_tokens": 5, "total_tokens": n + 5}))
+
+    a = Assistant(fake_index_settings, BulletinIndex.open(fake_index_settings), chat_model=Counting(responses=["x"]))
+    questions = ["示范区信访案件化解群众满意率是多少？", "2023年示范区信访案件化解群众满意率达到了多少？"] * 8
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(a.ask, questions))
+    alone = {q: a.ask(q).prompt_tokens for q in set(questions)}
+    assert [ans.prompt_tokens for ans in answers] == [alone[q] for q in questions]

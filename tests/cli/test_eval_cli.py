@@ -56,3 +56,36 @@ def test_rgb_adapter_on_a_tiny_fixture(settings, tmp_path):
     assert report["run"]["dataset"] == "rgb" and len(report["rows"]) == 3
     assert report["retrieval"]["hybrid"]["overall"]["hit@5"] == 1.0
     assert report["answers"]["overall"]["fact_recall"] >= 2 / 3
+
+
+def test_eval_reports_the_dev_and_test_parts(settings, tmp_path):
+    """#14: every run shows both parts of the question set; `--split dev` runs only the part to tune on."""
+    runner = CliRunner()
+    assert runner.invoke(main, ["index"], env=_env(settings)).exit_code == 0
+    out = tmp_path / "both"
+    r = runner.invoke(main, ["eval", "--llm", "extractive", "--limit", "12", "--out", str(out)], env=_env(settings),
+                      catch_exceptions=False)
+    assert r.exit_code == 0 and "DEV part" in r.stdout and "TEST part" in r.stdout, r.output
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert set(report["splits"]) == {"dev", "test"}
+    assert report["splits"]["dev"]["n"] + report["splits"]["test"]["n"] == 12
+    cmp = runner.invoke(main, ["eval", "--compare", str(out / "report.json"), str(out / "report.json")],
+                        env=_env(settings))
+    assert "answers.dev.correct_cited" in cmp.stdout and "answers.test.correct_cited" in cmp.stdout
+    dev = tmp_path / "dev"
+    r = runner.invoke(main, ["eval", "--llm", "extractive", "--split", "dev", "--limit", "5", "--out", str(dev)],
+                      env=_env(settings))
+    rows = json.loads((dev / "report.json").read_text(encoding="utf-8"))["rows"]
+    assert r.exit_code == 0 and len(rows) == 5 and {row["split"] for row in rows} == {"dev"}
+
+
+def test_the_question_set_is_split_evenly_by_type():
+    from collections import Counter
+
+    from rag.eval import load_questions
+
+    qs = load_questions(ROOT / "eval" / "questions.jsonl")
+    assert all(q.split in ("dev", "test") for q in qs)
+    for t, n in Counter(q.type for q in qs).items():
+        dev = sum(1 for q in qs if q.type == t and q.split == "dev")
+        assert dev - (n - dev) in (0, 1), t

@@ -80,3 +80,10 @@ def test_eval_set_gold_facts_occur_in_gold_sources():
             assert src in texts, (q.id, src)
         if q.type == "followup":
             assert q.history, q.id
+
+
+def test_load_questions_rejects_an_unknown_split(tmp_path):
+    p = tmp_path / "q.jsonl"
+    p.write_text('{"id": "a", "question": "问？", "facts": [], "sources": [], "split": "train"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="split"):
+        load_questions(p)
