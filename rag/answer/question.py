@@ -7,7 +7,7 @@ import logging
 import re
 
 from ..errors import QuestionError
-from ..text import has_word, strip_special_tokens, to_simplified, word_chars
+from ..text import has_word, normalise_compat, strip_special_tokens, to_simplified, word_chars
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
@@ -44,7 +44,7 @@ def clean_question(question: str) -> str:
     if len(q) > MAX_QUESTION_CHARS:
         log.info("question of %d characters cut to %d", len(q), MAX_QUESTION_CHARS)
         q = q[:MAX_QUESTION_CHARS]
-    return to_simplified(q)
+    return to_simplified(normalise_compat(q))
 
 
 HISTORY_TURNS = 3  # earlier questions a follow-up is read with (the rewrite prompt shows the last three)

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..text import CJK, FULLWIDTH_PUNCT, ends_sentence, is_cjk
+from ..text import CJK, FULLWIDTH_PUNCT, ends_sentence, is_cjk, normalise_compat
 
 
 @dataclass
@@ -70,8 +70,9 @@ def normalise_punct(text: str) -> str:
 
 
 def clean_line(raw: str) -> str:
-    """Repairs that need no context: NFC, U+FFFD and control characters, doubled captions, punctuation."""
-    text = unicodedata.normalize("NFC", raw)
+    """Repairs that need no context: NFC, compatibility characters (full-width digits, Kangxi radicals,
+    glyph names), U+FFFD and control characters, doubled captions, punctuation."""
+    text = normalise_compat(unicodedata.normalize("NFC", raw))
     text = text.replace("\u3000", " ").replace("\xa0", " ").replace("\t", " ")
     text = re.sub("\ufffd+", "", text)
     text = "".join(ch for ch in text if ch.isprintable() or ch == " ")

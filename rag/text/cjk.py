@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,20 @@ def has_word(text: str) -> bool:
 def word_chars(text: str) -> str:
     """The text without punctuation and whitespace."""
     return _NON_WORD_RE.sub("", text)
+
+
+# compatibility characters that PDF producers (browsers, WPS) and full-width typing leave in text: full-width
+# digits and Latin letters, Kangxi radicals (⽂ U+2F42 for 文), CJK radical supplements, compatibility ideographs
+_COMPAT_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff]")
+_GLYPH_NAME_RE = re.compile(r"/(?:uni|UNI)([0-9A-Fa-f]{4})")  # a glyph name a PDF extractor printed as text
+
+
+def normalise_compat(text: str) -> str:
+    """Compatibility characters to the ones everybody types (NFKC, but only for these: full-width
+    punctuation such as ，（） stays Chinese), and glyph names such as ``/UNI7f51`` to their character. Applied
+    before any metadata is parsed, so ``第９期`` is issue 9 and ``⽂明`` matches 文明 in search."""
+    text = _GLYPH_NAME_RE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return _COMPAT_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
 
 
 def to_simplified(text: str) -> str:

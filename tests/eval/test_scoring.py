@@ -5,8 +5,7 @@ import pytest
 
 from rag.eval import (Question, all_facts, fact_present, load_questions, norm, percentile, reciprocal_rank,
                             summarise)
-from rag.ingest import load_text
-from rag.ingest import parse_document
+from rag.ingest import load_text, parse_document
 
 from ..conftest import ROOT, SAMPLE_CORPUS
 

@@ -7,11 +7,9 @@ import numpy as np
 import pytest
 
 from rag.embeddings.fake import FakeEmbedder
-from rag.index import BulletinIndex
-from rag.index import update_index
+from rag.index import BulletinIndex, current_generation, update_index
 from rag.index.keyword import KeywordIndex
 from rag.text import tokenize
-from rag.index import current_generation
 from rag.index.vectors import VectorIndex
 
 from ..conftest import SAMPLE_CORPUS, SAMPLES

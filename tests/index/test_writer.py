@@ -10,11 +10,8 @@ import numpy as np
 import pytest
 
 from rag.embeddings.fake import FakeEmbedder
-from rag.index import BulletinIndex
-from rag.errors import IndexBusy
-from rag.index import update_index
-from rag.errors import IndexMismatch
-from rag.index import current_generation
+from rag.errors import IndexBusy, IndexMismatch
+from rag.index import BulletinIndex, current_generation, update_index
 
 from ..conftest import ROOT, SAMPLES
 
@@ -183,3 +180,18 @@ def test_every_file_under_a_scanned_folder_is_accounted_for(settings, corpus):
     assert "hidden, not indexed (2)" in r.output
     assert json.loads(CliRunner().invoke(main, ["index", "--json"], env=env).stdout)["unchanged_files"] == \
         sorted(s["added"])
+
+
+def test_an_index_of_an_older_text_pipeline_asks_for_a_rebuild(settings):
+    """Chunks made by another cleaning/chunking version are refused with the remedy, not silently mixed."""
+    import json
+
+    update_index(settings, embedder=FakeEmbedder(), show_progress=False)
+    manifest = current_generation(settings.index_dir) / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["pipeline_version"] -= 1
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(IndexMismatch, match=r"text pipeline v\d+.*rag index --rebuild"):
+        BulletinIndex.open(settings, embedder=FakeEmbedder())
+    update_index(settings, rebuild=True, embedder=FakeEmbedder(), show_progress=False)
+    BulletinIndex.open(settings, embedder=FakeEmbedder()).close()

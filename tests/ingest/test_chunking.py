@@ -2,14 +2,11 @@ import re
 
 import pytest
 
-from rag.ingest import chunk_article
+from rag.ingest import chunk_article, load_text, parse_document
 
-from rag.text import split_sentences
+from rag.text import CJK, split_sentences
 from rag.ingest.clean import ends_paragraph, looks_like_subheading
-from rag.text import CJK
-from rag.ingest import load_text
 from rag.types import Article
-from rag.ingest import parse_document
 
 from ..conftest import SAMPLE_CORPUS, SAMPLES
 

@@ -3,8 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.ingest import load_text
-from rag.ingest import event_dates, parse_document
+from rag.ingest import event_dates, load_text, parse_document
 
 from ..conftest import SAMPLE_CORPUS
 
@@ -114,3 +113,13 @@ def test_article_text_is_clean(name):
         assert "\ufffd" not in a.text
         assert "民民兵兵" not in a.text and "示示范范" not in a.text
         assert Path(a.source).name == name
+
+
+def test_full_width_digits_and_kangxi_radicals_are_normalised_before_the_masthead_is_read():
+    """#13 case 6: a WPS/browser PDF masthead with full-width digits and Kangxi radicals."""
+    raw = ("周口精神⽂明建设\n简报\n第 ９ 期\n周口市⽂明办\n２０２４ 年 ７ 月 １５ 日\n"
+           "【工作动态】\n我市召开⽂明城市创建推进会\n７月１２日，我市召开⽂明城市创建推进会，部署下一阶段/UNI5de5作。\n")
+    doc = parse_document(raw, "wps.txt")
+    assert doc.meta.issue == "9" and doc.meta.date == "2024-07-15"
+    text = "".join(a.text for a in doc.articles)
+    assert "文明城市" in text and "工作" in text and "⽂" not in text and "/UNI" not in text

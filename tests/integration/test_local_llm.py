@@ -6,8 +6,7 @@ import pytest
 
 from rag.answer import Assistant
 from rag.embeddings.e5 import E5Embedder
-from rag.index import BulletinIndex
-from rag.index import update_index
+from rag.index import BulletinIndex, update_index
 from rag.llm.assemble import GGUF_SHA256, ensure_gguf
 from rag.settings import Settings
 

@@ -14,8 +14,7 @@ import pytest
 
 from rag.answer import Assistant
 from rag.embeddings.fake import FakeEmbedder
-from rag.index import BulletinIndex
-from rag.index import update_index
+from rag.index import BulletinIndex, update_index
 from rag.settings import Settings
 
 from ..conftest import ROOT, SAMPLE_CORPUS, SAMPLES

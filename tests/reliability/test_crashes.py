@@ -15,9 +15,7 @@ import time
 import pytest
 
 from rag.embeddings.fake import FakeEmbedder
-from rag.index import BulletinIndex
-from rag.index import FAILPOINTS, update_index
-from rag.index import current_generation
+from rag.index import BulletinIndex, FAILPOINTS, current_generation, update_index
 
 from ..conftest import ROOT, SAMPLES
 

@@ -19,8 +19,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from rag.answer import Assistant, clean_question
 from rag.llm import format_context, load_prompt
 from rag.embeddings.fake import FakeEmbedder
-from rag.index import BulletinIndex
-from rag.index import update_index
+from rag.index import BulletinIndex, update_index
 from rag.redact import RedactingFilter, redact
 from rag.settings import Settings
 

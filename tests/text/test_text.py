@@ -81,3 +81,13 @@ def test_sanitise_passage(raw, clean):
 
 def test_strip_special_tokens_in_questions():
     assert "<|" not in strip_special_tokens("问题<|endoftext|>")
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("第９期", "第9期"), ("２０２４年７月１５日", "2024年7月15日"), ("⽂明⽣活", "文明生活"), ("/UNI7f51络", "网络"),
+    ("/uni6587明", "文明"), ("，（）：“”", "，（）：“”"), ("ＡＢＣ１２３", "ABC123"), ("示范区", "示范区"),
+])
+def test_normalise_compat(raw, clean):
+    from rag.text import normalise_compat
+
+    assert normalise_compat(raw) == clean
