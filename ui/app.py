@@ -109,6 +109,14 @@ def build_app(state: AppState) -> gr.Blocks:
     def refresh():
         return listing(state)
 
+    def result(summary: dict, rejected: list[dict], problem: str | None) -> tuple:
+        """The re-index result (with why the change was undone, if it was) and the refreshed listing."""
+        text = result_markdown(summary, rejected)
+        if problem:
+            text = f"**{as_text(state.public_error(problem))}**\n\n{text}"
+        out = refresh()
+        return text, out[4], *out[:4], out[5]
+
     def upload(files, progress=gr.Progress(track_tqdm=True)):
         problem = None
         with state.index_lock:
@@ -118,11 +126,7 @@ def build_app(state: AppState) -> gr.Blocks:
             if stored:
                 summary, problem = reindex_or_undo(state.settings, lambda: [p.unlink(missing_ok=True) for p in stored])
                 state.reload()
-        out = refresh()
-        text = result_markdown(summary, rejected)
-        if problem:
-            text = f"**{as_text(state.public_error(problem))}**\n\n{text}"
-        return text, out[4], *out[:4], out[5]
+        return result(summary, rejected, problem)
 
     def delete(keys, progress=gr.Progress(track_tqdm=True)):
         if not keys:
@@ -140,11 +144,7 @@ def build_app(state: AppState) -> gr.Blocks:
                     state.settings, lambda: restore_documents(moved, state.settings.corpus_dir, hold))
                 shutil.rmtree(hold, ignore_errors=True)
                 state.reload()
-        out = refresh()
-        text = result_markdown(summary, unknown)
-        if problem:
-            text = f"**{as_text(state.public_error(problem))}**\n\n{text}"
-        return text, out[4], *out[:4], out[5]
+        return result(summary, unknown, problem)
 
     def api_ask(question: str, history_json: str = "[]") -> str:
         """Ask a question; returns the answer with citations as JSON (same shape as `rag ask --json`)."""

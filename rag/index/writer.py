@@ -31,7 +31,7 @@ from ..types import sha256_hex
 from .chunks import ChunkStore
 from .generations import current_generation, new_generation_dir, prune_generations, publish_generation
 from .keyword import KeywordIndex
-from .manifest import Manifest
+from .manifest import PIPELINE_VERSION, Manifest
 from .reader import open_parts
 from .vectors import VectorIndex
 
@@ -205,6 +205,12 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
     clock = _Clock(summary.phases)
     old_folder = None if rebuild else current_generation(index_dir)
     old_manifest = Manifest.load(old_folder) if old_folder else None
+    if old_manifest and old_manifest.pipeline_version != PIPELINE_VERSION:
+        # a newer cleaning/chunking version: every document is read again (the model and the chunk settings
+        # are the user's choice, so a change there stays an error that names `--rebuild`)
+        log.warning("the index was built by text pipeline v%s; re-reading every document with v%s",
+                    old_manifest.pipeline_version, PIPELINE_VERSION)
+        old_folder, old_manifest = None, None
     if old_manifest:
         old_manifest.check_compatible(embedder.model_id, embedder.dimension, settings.chunk_size,
                                       settings.chunk_overlap)

@@ -182,8 +182,9 @@ def test_every_file_under_a_scanned_folder_is_accounted_for(settings, corpus):
         sorted(s["added"])
 
 
-def test_an_index_of_an_older_text_pipeline_asks_for_a_rebuild(settings):
-    """Chunks made by another cleaning/chunking version are refused with the remedy, not silently mixed."""
+def test_an_index_of_an_older_text_pipeline_is_refused_then_rebuilt_by_the_next_update(settings):
+    """Chunks made by another cleaning/chunking version are never mixed with new ones: questions are refused
+    with the remedy, and the next `rag index` (no flag needed after an upgrade) reads every document again."""
     import json
 
     update_index(settings, embedder=FakeEmbedder(), show_progress=False)
@@ -193,5 +194,6 @@ def test_an_index_of_an_older_text_pipeline_asks_for_a_rebuild(settings):
     manifest.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(IndexMismatch, match=r"text pipeline v\d+.*rag index --rebuild"):
         BulletinIndex.open(settings, embedder=FakeEmbedder())
-    update_index(settings, rebuild=True, embedder=FakeEmbedder(), show_progress=False)
+    summary = update_index(settings, embedder=FakeEmbedder(), show_progress=False)
+    assert len(summary.added) == len(SAMPLES) and summary.unchanged == 0
     BulletinIndex.open(settings, embedder=FakeEmbedder()).close()
