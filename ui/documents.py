@@ -10,6 +10,7 @@ from pathlib import Path
 from rag.errors import BulletinIndexError, IndexBusy, UploadError
 from rag.index import update_index
 from rag.ingest import SUPPORTED
+from rag.text import strip_invisible
 
 from .render import as_text
 
@@ -21,8 +22,7 @@ def safe_filename(name: str) -> str:
     reserved characters, no invisible format characters (U+202E right-to-left override, zero-width
     spaces), no leading dots; Chinese and spaces are kept; ``x..txt`` keeps its extension."""
     name = unicodedata.normalize("NFC", Path(str(name).replace("\\", "/")).name)
-    name = "".join(c for c in name if unicodedata.category(c) != "Cf")
-    name = _BAD_CHARS.sub("_", name).strip().lstrip(".").strip()
+    name = strip_invisible(_BAD_CHARS.sub("_", name)).strip().lstrip(".").strip()
     stem, suffix = Path(name).stem, Path(name).suffix.lower()
     stem = stem.replace("..", "_").rstrip(". ")[:100]
     if suffix not in SUPPORTED:

@@ -7,10 +7,11 @@ import logging
 import re
 
 from ..errors import QuestionError
-from ..text import has_word, normalise_compat, strip_special_tokens, to_simplified, word_chars
+from ..text import has_word, normalise_compat, strip_invisible, strip_special_tokens, to_simplified, word_chars
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
+_RAW_LIMIT = 8 * MAX_QUESTION_CHARS  # cut before cleaning: a client may send megabytes, cleaning is per character
 _FOLLOWUP_RE = re.compile(r"^(那|那么|那个|它|他|她|他们|它们|这|该|此|其|还有|另外|又|是|由|都|分别|具体|哪些|哪个|谁)"
                           r"|呢[？?]?$|^(为什么|怎么样)[？?]?$")
 ASKS_NUMBER = re.compile(r"(多少|几[个名次人项份户条座期天支所家位]|比例|百分之|数量|几)")
@@ -28,15 +29,12 @@ def wants_metadata(question: str) -> bool:
     return bool(re.search(r"(期|简报|出刊|出版|刊发|刊登|登在|栏目|版面|哪份|发布)", question))
 
 
-_UNSAFE_CHARS = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
 def clean_question(question: str) -> str:
     """The question as retrieval and the model see it: lone surrogates (undecodable bytes from a terminal),
     control and bidirectional-override characters and chat-template tokens removed, at most
     ``MAX_QUESTION_CHARS`` characters, simplified characters. Raises :class:`QuestionError` when nothing
     askable is left."""
-    q = strip_special_tokens(_UNSAFE_CHARS.sub("", str(question or ""))).strip()
+    q = strip_special_tokens(strip_invisible(str(question or "")[:_RAW_LIMIT])).strip()
     if not q:
         raise QuestionError("请输入问题。(The question is empty.)")
     if not has_word(q):
@@ -56,7 +54,7 @@ def clean_history(history) -> list[str]:
     surrogates); no more than this ever reaches retrieval or the model."""
     out = []
     for item in list(history or [])[-HISTORY_TURNS:]:
-        text = strip_special_tokens(_UNSAFE_CHARS.sub("", str(item))).strip()[:MAX_QUESTION_CHARS]
+        text = strip_special_tokens(strip_invisible(str(item)[:_RAW_LIMIT])).strip()[:MAX_QUESTION_CHARS]
         if has_word(text):
             out.append(text)
     return out

@@ -72,8 +72,8 @@ def reading_part(folder: Path, part: str):
     except IndexDamaged:
         raise
     except (OSError, RuntimeError, ValueError, KeyError, EOFError, sqlite3.DatabaseError) as exc:
-        reason = (getattr(exc, "strerror", None) or str(exc).strip().splitlines()[-1:] or [type(exc).__name__])
-        reason = reason if isinstance(reason, str) else reason[0]
+        # the last line: FAISS and sqlite put the useful part there
+        reason = getattr(exc, "strerror", None) or (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
         raise IndexDamaged(f"the index in {folder.parent} is damaged: {PARTS.get(part, part)} of {folder.name} "
                            f"cannot be read ({reason[:160]}); run `rag index --rebuild` to rebuild it from the "
                            "documents") from exc

@@ -42,6 +42,16 @@ def normalise_compat(text: str) -> str:
     return _COMPAT_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
 
 
+_KEPT_CONTROLS = "\t\n\r"
+
+
+def strip_invisible(text: str) -> str:
+    """Remove what a user cannot see but a program can trip on: lone surrogates (undecodable bytes from a
+    terminal), control characters other than tab and line breaks, and format characters (U+202E right-to-left
+    override, zero-width spaces, byte-order marks)."""
+    return "".join(ch for ch in text if ch in _KEPT_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+
+
 def to_simplified(text: str) -> str:
     """Traditional characters (示範區信訪…) to simplified, which is what the bulletins and BM25 use."""
     try:

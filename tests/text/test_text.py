@@ -91,3 +91,13 @@ def test_normalise_compat(raw, clean):
     from rag.text import normalise_compat
 
     assert normalise_compat(raw) == clean
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("\udcff\udcfe示范区", "示范区"), ("a\u202eb\u200bc\ufeff", "abc"), ("响\x07铃\x1b[31m", "响铃[31m"),
+    ("第一行\n第二行\t末尾", "第一行\n第二行\t末尾"), ("满意率99.01%", "满意率99.01%"),
+])
+def test_strip_invisible(raw, clean):
+    from rag.text import strip_invisible
+
+    assert strip_invisible(raw) == clean
