@@ -25,6 +25,7 @@ class DocMeta:
     issue: str | None = None
     date: str | None = None  # ISO yyyy-mm-dd
     publisher: str | None = None
+    distribution: str | None = None  # a bulletin's 报/送/发 block: metadata, never article text
 
 
 @dataclass

@@ -11,6 +11,7 @@ from pathlib import Path
 import gradio as gr
 
 from rag.errors import QuestionError
+from rag.ingest import SUPPORTED
 from rag.retrieval import Filters
 from rag.settings import Settings
 from rag.types import Answer, Outcome
@@ -195,7 +196,7 @@ def build_app(state: AppState) -> gr.Blocks:
             with gr.Row():
                 with gr.Column():
                     upload_files = gr.File(label="上传文档（.txt / .md / .pdf / .docx）", file_count="multiple",
-                                           file_types=[".txt", ".md", ".pdf", ".docx"], elem_id="upload")
+                                           file_types=sorted(SUPPORTED), elem_id="upload")
                     upload_btn = gr.Button("上传并更新索引", variant="primary", elem_id="upload-btn")
                 with gr.Column():
                     to_delete = gr.Dropdown(state.document_keys(), multiselect=True, label="选择要删除的文档",

@@ -40,10 +40,10 @@ def run_eval(assistant, questions: list[Question], out_dir: Path, modes: list[st
             standalone = assistant.standalone(clean_question(q.question), q.history)
             row["standalone"] = standalone
             for mode in modes:
-                hits = assistant.retriever.retrieve(standalone, k=10, mode=mode)
+                hits = assistant.retriever.retrieve(standalone, k=10, mode=mode, filters=q.search_filters())
                 row[mode] = score_retrieval(q, hits)
             if answer:
-                ans = assistant.ask(q.question, history=q.history)
+                ans = assistant.ask(q.question, history=q.history, filters=q.search_filters())
                 row.update(score_answer(q, ans))
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             fh.flush()

@@ -24,7 +24,7 @@ from tqdm import tqdm
 from .. import __version__
 from ..embeddings import Embedder, make_embedder
 from ..errors import IndexBusy, IndexWriteError, LoadError
-from ..ingest import SUPPORTED, chunk_articles, load_text, parse_document
+from ..ingest import SUPPORTED, chunk_articles, read_document
 from ..settings import Settings
 from ..text import tokenize
 from ..types import sha256_hex
@@ -110,6 +110,9 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+# a document whose whole text is one line this short without a sentence end is only a title or heading
+# (a list or a table has several lines and is indexed)
+MIN_BODY_CHARS = 30
 FAILPOINTS = ("store-copied", "embedded", "keyword-saved", "vectors-saved", "manifest-saved", "renamed",
               "published")
 
@@ -268,11 +271,11 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
         parsed = []
         for f in tqdm(todo, desc="files", unit="file", disable=quiet):
             try:
-                doc = parse_document(load_text(f.path), f.key)
+                doc = read_document(f.path, f.key)
                 if not doc.articles:
                     raise LoadError(f.path, "contains no text after cleaning")
-                body = "".join(a.text for a in doc.articles)
-                if len(body) < 60 and not re.search(r"[。！？!?；;]", body):
+                body = "\n".join(a.text for a in doc.articles).strip()
+                if len(body) < MIN_BODY_CHARS and "\n" not in body and not re.search(r"[。！？!?；;]", body):
                     raise LoadError(f.path, f"has only a title or heading ({body[:30]!r}), no sentences to answer from")
                 chunks = chunk_articles(doc.articles, settings.chunk_size, settings.chunk_overlap)
             except Exception as exc:  # a parser of a third-party format can raise anything; one file must never

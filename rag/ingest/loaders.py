@@ -1,99 +1,21 @@
-"""Load a file into text: .txt/.md (UTF-8, then GB18030, else a clear error), .pdf (text layer), .docx."""
+"""Load a file: one loader per file type (``LOADERS``), each giving a :class:`LoadedDocument` — text always,
+blocks and hints where the format has them — or a :class:`LoadError` with a one-line reason. Text files are
+UTF-8, UTF-16 with a byte-order mark, or GB18030; Office packages are checked before they are unpacked."""
 from __future__ import annotations
 
-import codecs
 import logging
 import zipfile
 from pathlib import Path
+from typing import Callable
 
 from ..errors import LoadError
+from .blocks import LoadedDocument
+from .files import check_zip, decode_text
 
 log = logging.getLogger(__name__)
 
-SUPPORTED = {".txt", ".md", ".pdf", ".docx"}
 
-# Limits on what one document may cost to parse. Calibrated against real office files: a 300-page Word
-# report unpacks to ~15 MB at a ratio of ~5-10 and holds ~10,000 paragraphs; the pathological uploads of
-# #15 (45-63 KB .docx with 1-3 M empty paragraphs, 32-219 s to parse) unpack at ratios of ~200-600.
-MAX_UNPACKED_MB = 200  # all members of an Office zip together
-MAX_ZIP_RATIO = 100  # unpacked/packed size, for packages that unpack to more than ZIP_RATIO_FROM_MB
-ZIP_RATIO_FROM_MB = 5
-MAX_ZIP_MEMBERS = 5000
 MAX_DOCX_PARAGRAPHS = 100_000  # a 1,000-page document has ~30,000
-
-
-def decode_text(data: bytes, path: Path | str = "<bytes>") -> str:
-    """Decode bytes as UTF-8 (BOM allowed), UTF-16 with a BOM, or GB18030; anything else is an error."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise LoadError(path, f"has a UTF-16 byte-order mark but is not valid UTF-16 ({exc.reason})") from exc
-    if b"\x00" in data[:4096]:
-        raise LoadError(path, "looks like a binary file (contains NUL bytes), not text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise LoadError(path, "is neither UTF-8 nor GB18030/GBK text") from exc
-    # GB18030 maps almost any byte soup to *something*; demand that the result is mostly readable.
-    readable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
-    if readable < 0.95 * max(1, len(text)):
-        raise LoadError(path, "decodes as GB18030 only to unreadable characters; not a text file")
-    log.info("%s: decoded as GB18030", Path(str(path)).name)
-    return text
-
-
-def _load_pdf(path: Path) -> str:
-    try:
-        from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-    except ImportError as exc:  # pragma: no cover
-        raise ImportError("PDF support needs pypdf: pip install pypdf") from exc
-    try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            try:
-                if not reader.decrypt(""):
-                    raise LoadError(path, "is an encrypted PDF (password required)")
-            except LoadError:
-                raise
-            except Exception as exc:
-                raise LoadError(path, f"is an encrypted PDF that cannot be opened ({exc})") from exc
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except LoadError:
-        raise
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
-        raise LoadError(path, f"is not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    text = "\n".join(pages)
-    if not text.strip():
-        raise LoadError(path, "PDF has no text layer (scanned image?); OCR it first")
-    return text
-
-
-def check_zip(path: Path, kind: str) -> None:
-    """Refuse, before anything is unpacked, an Office package that would cost more than any real document:
-    too many members, too much unpacked data, or a compression ratio only a zip bomb has."""
-    if not zipfile.is_zipfile(path):
-        raise LoadError(path, f"is not a valid {kind} (not a zip archive)")
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise LoadError(path, f"is not a valid {kind} ({exc})") from exc
-    unpacked = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if len(infos) > MAX_ZIP_MEMBERS:
-        raise LoadError(path, f"has {len(infos)} parts inside (limit {MAX_ZIP_MEMBERS}); not read")
-    if unpacked > MAX_UNPACKED_MB * 2**20:
-        raise LoadError(path, f"unpacks to {unpacked / 2**20:.0f} MB (limit {MAX_UNPACKED_MB} MB); not read")
-    if unpacked > ZIP_RATIO_FROM_MB * 2**20 and unpacked / packed > MAX_ZIP_RATIO:
-        raise LoadError(path, f"unpacks {unpacked / packed:.0f} times larger than the file (a zip bomb?); not read")
 
 
 def _count_paragraphs(path: Path, limit: int) -> int:
@@ -110,11 +32,7 @@ def _count_paragraphs(path: Path, limit: int) -> int:
     return count
 
 
-def _load_docx(path: Path) -> str:
-    try:
-        import docx
-    except ImportError as exc:  # pragma: no cover
-        raise ImportError("Word support needs python-docx: pip install python-docx") from exc
+def _load_docx(path: Path) -> LoadedDocument:
     check_zip(path, ".docx")
     try:
         paragraphs = _count_paragraphs(path, MAX_DOCX_PARAGRAPHS)
@@ -124,32 +42,91 @@ def _load_docx(path: Path) -> str:
         raise LoadError(path, f"is not a valid .docx ({type(exc).__name__}: {exc})") from exc
     if paragraphs > MAX_DOCX_PARAGRAPHS:
         raise LoadError(path, f"has over {MAX_DOCX_PARAGRAPHS:,} paragraphs (a real document has far fewer); not read")
+    from .word import load_docx_document
+
+    return load_docx_document(path)
+
+
+def _load_pdf(path: Path) -> LoadedDocument:
+    from .pdf import load_pdf
+
+    return load_pdf(path)
+
+
+def _load_ofd(path: Path) -> LoadedDocument:
+    from .ofd import load_ofd
+
+    return load_ofd(path)
+
+
+def _load_legacy_word(path: Path) -> LoadedDocument:
+    """.doc and Kingsoft .wps: converted to .docx by LibreOffice, then read like any .docx."""
+    from .convert import converted_docx
+
+    with converted_docx(path) as docx_path:
+        try:
+            return _load_docx(docx_path)
+        except LoadError as exc:  # name the user's file, not the temporary one
+            raise LoadError(path, exc.problem) from exc
+
+
+def _load_html(path: Path) -> LoadedDocument:
+    from .web import load_html
+
+    return load_html(path)
+
+
+def _load_sheet(path: Path) -> LoadedDocument:
+    from .sheets import load_sheet
+
+    return load_sheet(path)
+
+
+def _load_image(path: Path) -> LoadedDocument:
+    """A photo or scan of a page, read by OCR."""
+    from .ocr import ocr_image
+
+    page = ocr_image(path)
+    if not page.text.strip():
+        raise LoadError(path, "OCR found no text in the image")
+    return LoadedDocument(text=page.text, pages=1, ocr_confidence=[page.confidence],
+                          notes=[f"read by OCR (confidence {page.confidence:.2f})"])
+
+
+def _load_markdown(path: Path) -> LoadedDocument:
+    from .markdown import load_markdown
+
+    return load_markdown(path)
+
+
+def _load_plain(path: Path) -> LoadedDocument:
+    return LoadedDocument(decode_text(path.read_bytes(), path))
+
+
+# suffix -> loader; each returns a LoadedDocument or raises LoadError with a one-line reason
+LOADERS: dict[str, Callable[[Path], LoadedDocument]] = {
+    ".txt": _load_plain, ".md": _load_markdown, ".pdf": _load_pdf, ".docx": _load_docx, ".ofd": _load_ofd,
+    ".doc": _load_legacy_word, ".wps": _load_legacy_word, ".html": _load_html, ".htm": _load_html,
+    ".xlsx": _load_sheet, ".csv": _load_sheet, ".png": _load_image, ".jpg": _load_image, ".jpeg": _load_image,
+}
+SUPPORTED = set(LOADERS)
+
+
+def load_document(path: Path) -> LoadedDocument:
+    """Load a supported file (text, blocks and hints) or raise :class:`LoadError`."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in LOADERS:
+        raise LoadError(path, f"unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(SUPPORTED))}")
     try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several unrelated types for broken packages
-        raise LoadError(path, f"is not a valid .docx ({type(exc).__name__}: {exc})") from exc
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" ".join(cell.text for cell in row.cells))
-    return "\n".join(parts)
+        loaded = LOADERS[suffix](path)
+    except OSError as exc:
+        raise LoadError(path, f"cannot be read ({exc.strerror or exc})") from exc
+    if not loaded.text.strip():
+        raise LoadError(path, "is empty (no text)")
+    return loaded
 
 
 def load_text(path: Path) -> str:
-    """Return the raw text of a supported file or raise :class:`LoadError`."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        raise LoadError(path, f"unsupported file type {suffix or '(none)'}; supported: {', '.join(sorted(SUPPORTED))}")
-    try:
-        if suffix == ".pdf":
-            text = _load_pdf(path)
-        elif suffix == ".docx":
-            text = _load_docx(path)
-        else:
-            text = decode_text(path.read_bytes(), path)
-    except OSError as exc:
-        raise LoadError(path, f"cannot be read ({exc.strerror or exc})") from exc
-    if not text.strip():
-        raise LoadError(path, "is empty (no text)")
-    return text
+    """The plain text of a supported file (see :func:`load_document`)."""
+    return load_document(path).text

@@ -158,9 +158,9 @@ def test_every_file_under_a_scanned_folder_is_accounted_for(settings, corpus):
 
     from rag.cli import main
 
-    (corpus / "page.html").write_text("<html><body>网页</body></html>", encoding="utf-8")
+    (corpus / "page.epub").write_bytes(b"PK\x03\x04")
     (corpus / "notes").mkdir()
-    (corpus / "notes" / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    (corpus / "notes" / "old.wpd").write_bytes(b"\xffWPC")
     (corpus / "notes" / ".DS_Store").write_bytes(b"x")
     (corpus / ".git" / "objects").mkdir(parents=True)
     (corpus / ".git" / "objects" / "ab").write_bytes(b"x")
@@ -169,14 +169,14 @@ def test_every_file_under_a_scanned_folder_is_accounted_for(settings, corpus):
     r = CliRunner().invoke(main, ["index", "--json"], env=env)
     assert r.exit_code == 0, r.output
     s = json.loads(r.stdout)
-    assert sorted(u["file"] for u in s["unsupported"]) == ["README", "notes/old.doc", "page.html"]
-    assert all("supported: .docx, .md, .pdf, .txt" in u["error"] for u in s["unsupported"])
+    assert sorted(u["file"] for u in s["unsupported"]) == ["README", "notes/old.wpd", "page.epub"]
+    assert all("supported: " in u["error"] and ".docx" in u["error"] and ".ofd" in u["error"] for u in s["unsupported"])
     assert sorted(s["hidden"]) == [".git/", "notes/.DS_Store"]
     every = {p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_file()}
     listed = set(s["added"]) | {u["file"] for u in s["unsupported"]} | {f["file"] for f in s["failed"]}
     assert every - listed == {".git/objects/ab", "notes/.DS_Store"}  # inside hidden entries, listed above
     r = CliRunner().invoke(main, ["index"], env=env)
-    assert "NOT INDEXED: page.html: .html is not a supported type" in r.output
+    assert "NOT INDEXED: page.epub: .epub is not a supported type" in r.output
     assert "hidden, not indexed (2)" in r.output
     assert json.loads(CliRunner().invoke(main, ["index", "--json"], env=env).stdout)["unchanged_files"] == \
         sorted(s["added"])

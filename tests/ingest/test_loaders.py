@@ -47,9 +47,9 @@ def test_empty_file(tmp_path):
 
 
 def test_unsupported_type(tmp_path):
-    p = tmp_path / "table.xlsx"
+    p = tmp_path / "slides.pptx"
     p.write_bytes(b"x")
-    with pytest.raises(LoadError, match="unsupported file type .xlsx"):
+    with pytest.raises(LoadError, match="unsupported file type .pptx"):
         load_text(p)
 
 

@@ -71,8 +71,8 @@ def test_failed_once_costs_once_and_stays_visible(settings, corpus, monkeypatch)
     calls = []
     import rag.index.writer as writer
 
-    real = writer.load_text
-    monkeypatch.setattr(writer, "load_text", lambda p: calls.append(p.name) or real(p))
+    real = writer.read_document
+    monkeypatch.setattr(writer, "read_document", lambda p, key: calls.append(p.name) or real(p, key))
     second = update_index(settings, embedder=FakeEmbedder(), show_progress=False)
     assert [f["file"] for f in second.failed] == ["upload.docx"] and "not read again" in second.failed[0]["error"]
     assert "upload.docx" not in calls  # not parsed again while unchanged
