@@ -94,7 +94,8 @@ def _parse_outline(blocks: list[Block], source: str) -> ParsedDocument:
         meta.kind = "bulletin"
     elif titles:
         doc_title = titles[0]
-        lead = [ln for ln in lead if ln.text != split_lines(doc_title)[0].text] if split_lines(doc_title) else lead
+        cleaned = " ".join(ln.text for ln in split_lines(doc_title))
+        lead = [ln for ln in lead if ln.text != cleaned]  # the title is not part of the masthead
         start = 0
     heads = [b for b in blocks if b.kind == BlockKind.HEADING]
     levels = sorted({b.level for b in heads})
