@@ -15,6 +15,13 @@ def sha256_hex(*parts: str) -> str:
     return h.hexdigest()
 
 
+def issue_label(issue: str | None) -> str | None:
+    """How an issue is shown: ``5`` → ``第5期``; a 公文 number (``商文明委〔2024〕6号``) as it is."""
+    if not issue:
+        return None
+    return f"第{issue}期" if issue.isdigit() else issue
+
+
 @dataclass
 class DocMeta:
     """Metadata of one source document (one file)."""
@@ -71,7 +78,7 @@ class Chunk:
 
     def header(self) -> str:
         """The metadata line that is embedded and keyword-indexed together with the text."""
-        bits = [self.bulletin, f"第{self.issue}期" if self.issue else None, self.date_label(),
+        bits = [self.bulletin, issue_label(self.issue), self.date_label(),
                 self.section, self.title]
         return " ".join(b for b in bits if b)
 

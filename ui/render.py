@@ -6,6 +6,7 @@ import html
 import re
 
 from rag.answer.citations import MARKER_RE
+from rag.types import issue_label
 
 
 # HTML's own characters, and the ASCII punctuation Markdown gives a meaning to (images and links ![]( ),
@@ -55,7 +56,7 @@ def sources_html(citations, article_lookup=None, note: str | None = None, anchor
         return f"<div class='sources'>{body}</div>"
     cards = []
     for c in citations:
-        meta = [c.bulletin, f"第{c.issue}期" if c.issue else None, c.date, c.section]
+        meta = [c.bulletin, issue_label(c.issue), c.date, c.section]
         meta_text = " · ".join(html.escape(m) for m in meta if m)
         article = article_lookup(c.source, c.article_no) if article_lookup else None
         context = _context(article.text if article else None, c.start, c.end, c.text)

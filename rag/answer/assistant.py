@@ -20,10 +20,11 @@ from .citations import (MARKER_RE, NOT_FOUND, attribute, cited_numbers, drop_uns
                         normalise_markers)
 from .context import best_window, idf_from_hits, passages_to_show, trim_passage
 from .extractive import extractive_answer, metadata_answer, paired_numbers
-from .question import clean_history, clean_question, looks_like_followup, split_parts, wants_metadata
+from .question import asks_list, clean_history, clean_question, looks_like_followup, split_parts, wants_metadata
 from .relevance import PARAPHRASE_DENSE, judge_relevance, missing_tokens
 
 log = logging.getLogger(__name__)
+LIST_BUDGET_FACTOR = 2  # a list question's items span more text than one fact: passages get twice the room
 
 
 class Assistant:
@@ -102,9 +103,10 @@ class Assistant:
         rel = judge_relevance(standalone, hits)
         toks = content_tokens(standalone)
         idf = idf_from_hits(toks, hits)
-        budget = self.settings.passage_chars
+        budget = self.settings.passage_chars * (LIST_BUDGET_FACTOR if asks_list(standalone) else 1)
         shown = hits[:self.settings.context_passages]
-        windows = {h.chunk.id: best_window(toks, h.chunk.text, budget, idf, standalone) for h in shown}
+        windows = {h.chunk.id: best_window(toks, h.chunk.text, budget, idf, standalone, h.chunk.title or "")
+                   for h in shown}
         if self.backend != "extractive":  # prompt tokens cost time only with a model
             multi = len([p for p in split_parts(standalone) if len(p) >= 6]) >= 2
             shown = passages_to_show(toks, shown, budget, idf, standalone, multi,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..text import has_word
+
 MARKER_RE = re.compile(r"[\[【［]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
 REFUSAL_RE = re.compile(r"(未找到|没有找到|找不到|未提及|没有提及|未提供|没有提供|无法回答|无法确定|没有相关|无相关|不包含|未包含|没有具体|未说明|没有说明|未涉及)")
 NOT_FOUND = "在已收录的简报中未找到相关内容。"
@@ -30,7 +32,9 @@ def normalise_markers(answer: str, n_passages: int) -> str:
 
 
 def is_refusal(answer: str) -> bool:
-    return bool(REFUSAL_RE.search(answer[:80])) or not answer.strip()
+    """The model says the passages do not hold the answer, or says nothing at all (an empty answer, or one
+    that is only citation markers and punctuation: "[1]")."""
+    return bool(REFUSAL_RE.search(answer[:80])) or not has_word(MARKER_RE.sub("", answer))
 
 
 def is_echo(answer: str, question: str) -> bool:

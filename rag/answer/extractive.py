@@ -4,33 +4,69 @@ from __future__ import annotations
 
 import re
 
-from ..text import content_tokens, sanitise_passage
-from ..types import Hit
+from ..text import ITEM_START, content_tokens, sanitise_passage
+from ..types import Hit, issue_label
 from .context import best_window, idf_from_hits
-from .question import ASKS_METADATA, ASKS_NUMBER, HAS_NUMBER, UNIT_ASKED
+from .question import ASKS_NUMBER, HAS_NUMBER, UNIT_ASKED, MetaField, asks_list, expected_figure, metadata_asked
 
 
 def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple[str, list[int]]:
     """The best evidence span (whole clauses, at most ``budget`` characters) with its passage number:
-    ``(text with an [n] marker, [n])``. Passage metadata answers metadata questions (期号, 日期)."""
+    ``(text with an [n] marker, [n])``. Passage metadata answers metadata questions (期号, 日期, 栏目); a
+    list question gets the numbered items that follow the best span's lead-in."""
+    if meta := metadata_answer(question, hits):
+        return meta, [int(re.findall(r"\[(\d+)\]", meta)[-1])]
     toks = content_tokens(question)
     idf = idf_from_hits(toks, hits)
     best = None
     for n, h in enumerate(hits, 1):
-        s, e, score = best_window(toks, h.chunk.text, budget, idf, question)
+        s, e, score = best_window(toks, h.chunk.text, budget, idf, question, h.chunk.title or "")
         score -= 0.03 * (n - 1)
         if best is None or score > best[0]:
             best = (score, n, h.chunk.text[s:e].strip(), h)
     if best is None or not best[2]:
         return "", []
     score, n, text, hit = best
-    if ASKS_NUMBER.search(question) and not HAS_NUMBER.search(text):
-        return "", []  # a number was asked for and the best evidence holds none
-    if re.search(r"(哪一?期|第几期|期号|哪天出|什么时候出|出版|印发)", question) and (hit.chunk.issue or hit.chunk.date):
-        c = hit.chunk
-        meta = "，".join(x for x in [c.bulletin, f"第{c.issue}期" if c.issue else None, c.date_label()] if x)
-        return f"据{meta}《{c.title or '相关文章'}》：{_tidy(text)}[{n}]", [n]
+    figure = expected_figure(question)
+    if ASKS_NUMBER.search(question) and not (figure.search(text) if figure else HAS_NUMBER.search(text)):
+        return "", []  # a number (of the kind asked, when the question says) was asked for; the evidence has none
+    if asks_list(question) and (items := list_items(hit.chunk.text, text)):
+        return f"{items}[{n}]", [n]
     return f"{_tidy(text)}[{n}]", [n]
+
+
+ITEM_HEAD_CHARS = 16  # an item's head ("服务存储" of "1.服务存储：会员每提供…") is shown alone when this short
+
+
+def list_items(passage: str, span: str) -> str:
+    """For a list question: the lead-in clause of ``span`` that ends with "：" and the numbered items after it
+    in ``passage`` (their heads when they have one): "运行主要有三个环节：1.服务存储；2.积分兑换；3.通存通兑".
+    Empty when the span introduces no numbered list."""
+    at = passage.find(span)
+    if at < 0:
+        return ""
+    colon = passage.find("：", at, at + len(span))
+    while colon >= 0:
+        rest = passage[colon + 1:].lstrip()
+        if ITEM_START.match(rest):
+            break
+        colon = passage.find("：", colon + 1, at + len(span))
+    if colon < 0:
+        return ""
+    lead_start = max(passage.rfind(c, at, colon) for c in "。；\n") + 1
+    lead = passage[max(lead_start, at):colon + 1].strip()
+    items = []
+    for line in re.split(r"\n|(?<=[；;。])\s*(?=(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳]))",
+                         passage[colon + 1:]):
+        line = line.strip()
+        if not line:
+            continue
+        if not ITEM_START.match(line):
+            break
+        line = re.split(r"(?<=。)", line, maxsplit=1)[0]  # an inline list ends with its sentence
+        head = re.split(r"[：:]", line, maxsplit=1)[0]
+        items.append(head if len(head) <= ITEM_HEAD_CHARS and head != line else _tidy(line.rstrip("；;。，")))
+    return lead + "；".join(items) if len(items) >= 2 else ""
 
 
 def _tidy(text: str) -> str:
@@ -68,20 +104,26 @@ def paired_numbers(question: str, hits: list[Hit]) -> list[tuple[str, int]]:
     return out
 
 
+_FIELD_OF = {MetaField.ISSUE: "issue", MetaField.DATE: "date", MetaField.SECTION: "section",
+             MetaField.PUBLICATION: "bulletin"}
+
+
 def metadata_answer(question: str, hits: list[Hit]) -> str:
     """A question about where an article was published (issue, publication date, section, bulletin) is
-    answered from the passage metadata of the best passage that has it — no model needed."""
-    if not ASKS_METADATA.search(question):
+    answered from the metadata of the first passage that has every field asked — no model needed. Empty
+    when the question asks none, or no passage has them."""
+    asked = metadata_asked(question)
+    if not asked:
         return ""
     for n, h in enumerate(hits, 1):
         c = h.chunk
-        if not (c.issue or c.date or c.section or c.bulletin):
+        if not all(getattr(c, _FIELD_OF[f]) for f in asked):
             continue
         bits = []
         if c.bulletin or c.issue:
-            bits.append(f"刊登在《{c.bulletin or '简报'}》" + (f"第{c.issue}期" if c.issue else ""))
+            bits.append(f"刊登在《{c.bulletin or '简报'}》" + (issue_label(c.issue) or ""))
         if c.date:
-            bits.append(f"{c.date_label()}出刊")
+            bits.append(f"{c.date_label()}出刊" if c.issue and c.issue.isdigit() else f"日期为{c.date_label()}")
         if c.section:
             bits.append(f"栏目为{c.section}")
         return f"《{c.title or '该文'}》" + "，".join(bits) + f"[{n}]。"

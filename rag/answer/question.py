@@ -3,8 +3,10 @@ detection, its parts, and the patterns that say it asks for a number, a date, a 
 metadata (with the shapes of text that answer them)."""
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from enum import Enum
 
 from ..errors import QuestionError
 from ..text import has_word, normalise_compat, strip_invisible, strip_special_tokens, to_simplified, word_chars
@@ -14,19 +16,89 @@ MAX_QUESTION_CHARS = 500
 _RAW_LIMIT = 8 * MAX_QUESTION_CHARS  # cut before cleaning: a client may send megabytes, cleaning is per character
 _FOLLOWUP_RE = re.compile(r"^(那|那么|那个|它|他|她|他们|它们|这|该|此|其|还有|另外|又|是|由|都|分别|具体|哪些|哪个|谁)"
                           r"|呢[？?]?$|^(为什么|怎么样)[？?]?$")
-ASKS_NUMBER = re.compile(r"(多少|几[个名次人项份户条座期天支所家位]|比例|百分之|数量|几)")
+ASKS_NUMBER = re.compile(r"(多少|几[个名次人项份户条座期天支所家位]|比例|百分之|数量|几|多[长大高远久重宽深]|电话|号码|得分)")
 ASKS_DATE = re.compile(r"(哪天|哪一天|何时|什么时候|几月几日|日期|哪日)")
-HAS_NUMBER = re.compile(r"[\d一二三四五六七八九十百千万两]+\s*[个名次人项份户条座期天支所家位%余多万千百亿元吨场处件]")
+HAS_NUMBER = re.compile(r"\d+\.\d+|\d{5,}|[\d一二三四五六七八九十百千万两]+\s*(?:[个名次人项份户条座期天支所家位%余多万千百亿元吨场处件米亩分岁辆台株册栋套间张篇部批届]"
+                        r"|小时|公里|公顷|平方)")
 HAS_DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年")
 ASKS_PERSON = re.compile(r"(谁|哪位|哪一位|何人|哪些人|哪个领导|哪名)")
 UNIT_ASKED = re.compile(r"(?:多少|几)([个名次人项份户条座天支所家位场处件吨元万])")
-ASKS_METADATA = re.compile(r"(哪一?期|第几期|期号|哪天出版|出版日期|什么时候出(?:版|刊)|哪天出刊|哪个栏目|什么栏目|哪一栏目|"
-                            r"哪份简报|哪一份简报|出自哪)")
+ASKS_LIST = re.compile(r"(哪些|哪几|哪[两二三四五六七八九十]个|哪[两二三四五六七八九十]项|哪[两二三四五六七八九十]方面|包括什么|包括哪)")
+
+# The kind of figure a number question expects, by what it asks ("多长" → a length): evidence with such a
+# figure ranks first. Units are the common ones of bulletins; calibrated on the dev splits of
+# eval/questions.jsonl and eval/formats.jsonl (a length, score, phone number or sum was the missed kind).
+_FIGURE = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*(?:多|余)?\s*(?:万|亿)?\s*"
+_EXPECTED_FIGURES: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"多长时间|多久|几年|几个月|时长|历时"), _FIGURE + r"(?:年|个月|天|日|小时|分钟|周)"),
+    (re.compile(r"多长|多远|长度|里程"), _FIGURE + r"(?:公里|千米|米|km)"),
+    (re.compile(r"多大|面积|占地"), _FIGURE + r"(?:平方米|平方公里|亩|公顷)"),
+    (re.compile(r"多高|高度"), _FIGURE + r"米"),
+    (re.compile(r"多重|重量"), _FIGURE + r"(?:吨|公斤|千克|斤)"),
+    (re.compile(r"多少钱|投资|资金|金额|经费|费用|多少元"), _FIGURE + r"元"),
+    (re.compile(r"得分|多少分|几分|分数"), r"\d+\.\d+|" + _FIGURE + r"分"),
+    (re.compile(r"比例|占比|百分之|[^效]率"), r"\d+(?:\.\d+)?\s*[%％]|百分之"),
+    (re.compile(r"电话|号码|热线"), r"\d{3,4}-?\d{7,8}|\d{5,}"),
+]
+
+
+@functools.lru_cache(maxsize=256)
+def expected_figure(question: str) -> re.Pattern | None:
+    """A pattern for the figure a number question asks for (``多长的健身步道`` → ``4.2公里``), or None."""
+    alts = [pat for cue, pat in _EXPECTED_FIGURES if cue.search(question)]
+    m = UNIT_ASKED.search(question)
+    if m:
+        alts.append(_FIGURE + re.escape(m.group(1)))
+    return re.compile("|".join(f"(?:{a})" for a in alts)) if alts else None
+
+
+def asks_list(question: str) -> bool:
+    """The question wants several items (哪些 / 哪三个环节 / 包括哪)."""
+    return bool(ASKS_LIST.search(question))
+
+
+class MetaField(Enum):
+    """Publication metadata a question can ask for."""
+    ISSUE = "issue"
+    DATE = "date"
+    SECTION = "section"
+    PUBLICATION = "publication"
+
+
+_PUBLISHED = r"(刊登|刊发|登在|登载|发表|出刊|出版|发布|印发|发出|下发|报道|刊载)"
+# "发布/印发" is publication only when the question is about a document ("通知是哪天发布的"); "文明办是哪天发布
+# 名单的" asks for an event the text reports. 刊登/出刊 and the like always mean the publication.
+_ALWAYS_PUBLISHED = re.compile(r"刊登|刊发|登在|登载|出刊|出版|刊载")
+_DOCUMENT_NOUN = re.compile(r"报道|消息|文章|通知|简报|文件|公告|通报|稿件|这篇|该文|本文|此文")
+_META_CUES: list[tuple[MetaField, re.Pattern]] = [
+    (MetaField.ISSUE, re.compile(r"哪一?期|第几期|期号")),
+    (MetaField.SECTION, re.compile(r"(哪个|什么|哪一)(栏目|版面)|栏目是|哪一?版|第几版")),
+    (MetaField.DATE, re.compile(rf"(哪天|哪一天|什么时候|何时|几月几日|哪日)[^，。？]{{0,12}}{_PUBLISHED}|"
+                                rf"{_PUBLISHED}[^，。？]{{0,6}}(哪天|哪一天|什么时候|何时|几月几日|日期)|"
+                                r"(出版|出刊|发布|印发|成文)日期|哪天出")),
+    (MetaField.PUBLICATION, re.compile(r"哪份|哪一份|哪家报|哪个报|哪种刊物|出自哪|哪个简报|哪本")),
+]
+
+
+def metadata_asked(question: str) -> frozenset[MetaField]:
+    """The publication metadata a question asks for: "刊登在哪天的商都日报上" → {DATE};
+    "刊登在哪一期" → {ISSUE}. Empty for questions about the content (an event's date is not asked here)."""
+    asked = {f for f, cue in _META_CUES if cue.search(question)}
+    if MetaField.DATE in asked and not (_ALWAYS_PUBLISHED.search(question) or _DOCUMENT_NOUN.search(question)):
+        asked.discard(MetaField.DATE)
+    return frozenset(asked)
+
+
+ASKS_METADATA = re.compile("|".join(cue.pattern for _, cue in _META_CUES))
 
 
 def wants_metadata(question: str) -> bool:
     """Questions about the bulletin itself (issue, publication date, section) get passage metadata."""
-    return bool(re.search(r"(期|简报|出刊|出版|刊发|刊登|登在|栏目|版面|哪份|发布)", question))
+    return bool(metadata_asked(question)) or bool(_WANTS_META_RE.search(question))
+
+
+# a bare "期" is no cue ("一期项目" is a project's phase); an issue is "第5期", "哪一期", "期号"
+_WANTS_META_RE = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*期|期号|简报|出刊|出版|刊发|刊登|登在|栏目|版面|哪份|发布")
 
 
 def clean_question(question: str) -> str:

@@ -6,6 +6,7 @@ import json
 import click
 
 from ..retrieval import MODES, Filters
+from ..types import issue_label
 from .base import LLM_CHOICES, assistant_for, fail, filter_options, main, make_filters, settings_of
 
 
@@ -14,7 +15,7 @@ def _print_sources(answer) -> None:
         return
     click.echo("\n来源：")
     for c in answer.citations:
-        meta = " ".join(x for x in [c.bulletin, f"第{c.issue}期" if c.issue else None, c.date, c.section] if x)
+        meta = " ".join(x for x in [c.bulletin, issue_label(c.issue), c.date, c.section] if x)
         click.echo(f"[{c.n}] {c.title or '（无标题）'} — {meta + ' · ' if meta else ''}{c.source}")
         click.echo(f"    {c.text}")
 

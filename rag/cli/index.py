@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..types import issue_label
 from .base import fail, main, settings_of
 
 
@@ -17,7 +18,7 @@ def _print_status(status: dict) -> None:
     click.echo(f"Built at:   {status['built_at']} (rag {status['package_version']})")
     click.echo(f"Contents:   {status['files']} files, {status['articles']} articles, {status['chunks']} chunks")
     for d in status["documents"]:
-        meta = " ".join(x for x in [d["bulletin"], f"第{d['issue']}期" if d["issue"] else None, d["date"]] if x)
+        meta = " ".join(x for x in [d["bulletin"], issue_label(d["issue"]), d["date"]] if x)
         click.echo(f"  {d['key']}  [{d['kind']}] {meta or '-'}  {d['n_articles']} articles, {d['n_chunks']} chunks")
 
 

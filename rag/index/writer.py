@@ -293,6 +293,17 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
                 log.warning("%s", msg)
                 continue
             parsed.append((f, doc, chunks))
+        # a copy of a file that failed has failed too (an empty .ofd is no "duplicate" of an empty .html); a
+        # copy that was indexed before keeps that version, as any file that turns bad does
+        shas = {f.key: f.sha256 for f in found}
+        for dup in [d for d in summary.duplicates if d["duplicate_of"] in failed_now]:
+            summary.duplicates.remove(dup)
+            reason = failed_now[dup["duplicate_of"]]["error"].split(": ", 1)[-1]
+            msg = f"{Path(dup['file']).name}: {reason} (the same content as {dup['duplicate_of']})"
+            summary.failed.append({"file": dup["file"], "error": msg})
+            failed_now[dup["file"]] = {"sha256": shas[dup["file"]], "error": msg}
+            if dup["file"] in removed and dup["file"] in present:
+                removed.remove(dup["file"])
         clock("parse")
         # vectors of chunks about to be replaced can be reused when their text is unchanged
         replaced = [f.key for f, _, _ in parsed if f.key in files] + removed

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..text import CJK, FULLWIDTH_PUNCT, ends_sentence, is_cjk, normalise_compat
+from ..text import CJK, FULLWIDTH_PUNCT, ends_sentence, is_cjk, normalise_compat, starts_item
 
 
 @dataclass
@@ -118,6 +118,9 @@ def looks_like_subheading(text: str) -> bool:
     return bool(re.search(rf"[{CJK}”》] +[{CJK}“《]", text)) and sum(is_cjk(c) for c in text) >= 8
 
 
+_FIELD_RE = re.compile(rf"^[{CJK}]{{2,10}}[：:]")  # "填报单位：", "七一路街道：", "联系人：": one field a line
+
+
 def join_wrapped(left: str, right: str) -> str:
     """Join a hard-wrapped line to its continuation; a space survives only between two Latin words."""
     if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalpha():
@@ -128,18 +131,22 @@ def join_wrapped(left: str, right: str) -> str:
 def build_paragraphs(lines: list[Line]) -> list[str]:
     """Rebuild paragraphs from wrapped lines.
 
-    A line continues the previous one unless the previous line ended a sentence or was a sub-heading;
-    a sub-heading is a short punctuation-free line that follows the end of a sentence (or another
-    sub-heading) and is not the last line.
+    A line continues the previous one unless the previous line ended a sentence or was a sub-heading,
+    or the line opens a numbered item, or both lines are ``名称：…`` fields (form and table rows); a sub-heading is a short punctuation-free line that follows the
+    end of a sentence (or another sub-heading) and is not the last line, or a short numbered item line
+    without clause punctuation (``一、测评内容``, ``1. 组织领导和工作机制``).
     """
     paragraphs: list[str] = []
     current = ""
     prev_heading = False
     for i, line in enumerate(lines):
         text = line.text
-        at_boundary = not current or ends_paragraph(current) or prev_heading
+        item = starts_item(text)
+        fields = bool(current) and _FIELD_RE.match(current) is not None and _FIELD_RE.match(text) is not None
+        at_boundary = not current or ends_paragraph(current) or prev_heading or item or fields
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
-        if at_boundary and nxt is not None and looks_like_subheading(text):
+        if at_boundary and nxt is not None and (looks_like_subheading(text) or (
+                item and len(text) <= 22 and not has_clause_punct(text))):
             if current:
                 paragraphs.append(current)
             paragraphs.append(text)

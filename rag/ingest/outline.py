@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 from ..types import DocMeta
 from .blocks import Block, BlockKind, DocHints, LoadedDocument, block_lines
+from ..text import starts_item
 from .clean import Line, split_lines
 from .loaders import load_document
 from .structure import DATE_RE, MARKER_RE, ParsedDocument, article_of, parse_document, parse_masthead, section_articles
@@ -20,7 +21,8 @@ from .structure import DATE_RE, MARKER_RE, ParsedDocument, article_of, parse_doc
 _PAGE_NAME_RE = re.compile(r"第\s*([A-Za-z]?\d{1,3}|[一二三四五六七八九十]{1,3})\s*版")
 _FILE_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.年]?(0[1-9]|1[0-2])[-_.月]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _FILE_ISSUE_RE = re.compile(r"第\s*(\d{1,4})\s*期")
-_FILE_PAPER_RE = re.compile(r"^([\u4e00-\u9fff]{2,12}(?:日报|晚报|时报|报|简报|快报|信息|通讯|动态))(?=[_\-\s第]|$)")
+_FILE_NOISE_RE = re.compile(r"扫描件|副本|定稿|终稿|修改稿|最终版|\(\d\)|（\d）")
+_FILE_PAPER_RE = re.compile(r"^([\u4e00-\u9fff]{2,12}(?:日报|晚报|时报|报|简报|快报|信息|通讯|动态))(?=[_\-\s第\d]|$)")
 
 
 def hints_from_filename(source: str) -> DocHints:
@@ -39,6 +41,15 @@ def hints_from_filename(source: str) -> DocHints:
     m = _FILE_PAPER_RE.match(stem)
     if m:
         hints.publication = m.group(1)
+    # what is left of the name once paper, date, issue and page are taken out: a title for a file that has
+    # none of its own (a table, a list of sites); "扫描件"/"副本" and the like say nothing of the content
+    rest = stem[len(hints.publication or ""):]
+    for pattern in (_FILE_DATE_RE, _FILE_ISSUE_RE, _PAGE_NAME_RE, _FILE_NOISE_RE):
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"(?:19|20)\d{2}年(?=\s|$)", " ", rest)
+    rest = " ".join(re.split(r"[\s_\-.]+", rest)).strip()
+    if sum("\u4e00" <= ch <= "\u9fff" for ch in rest) >= 4:
+        hints.title = rest
     return hints
 
 
@@ -99,18 +110,25 @@ def _parse_outline(blocks: list[Block], source: str) -> ParsedDocument:
         start = 0
     heads = [b for b in blocks if b.kind == BlockKind.HEADING]
     levels = sorted({b.level for b in heads})
+    if not meta.date:
+        m = next((DATE_RE.search(ln.text) for ln in lead if len(ln.text) <= 40 and DATE_RE.search(ln.text)), None)
+        if m:
+            meta.date = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    if doc_title and len(levels) == 1 and all(starts_item(b.text.strip()) for b in heads):
+        # numbered parts ("一、基本情况", "二、测评结果") under the document's own title are one text with
+        # sub-headings, not 栏目: a notice or a report stays one article
+        preface = [ln.text for ln in lead[start:] if any(p in ln.text for p in "。！？")]
+        paragraphs = preface + _lines([b if b.kind != BlockKind.HEADING else Block(BlockKind.PARAGRAPH, b.text)
+                                       for b in blocks[first:] if b.kind != BlockKind.TITLE])
+        return ParsedDocument(meta, [article_of(meta, 0, doc_title, None, paragraphs)] if paragraphs else [])
     if doc_title and len(levels) == 1:
-        # a report under its own title: its headings ("一、基本情况", a sheet name) are its parts (栏目),
-        # the document title names every article
+        # a document under its own title with unnumbered headings (sheet names, "工作动态"): the headings
+        # are its parts (栏目), the document title names every article
         blocks = blocks[:first] + [b if b.kind != BlockKind.HEADING else
                                    Block(BlockKind.HEADING, b.text, level=0) for b in blocks[first:]]
         blocks = _repeat_title(blocks[first:], doc_title)
         first = 0
         heads = [b for b in blocks if b.kind == BlockKind.HEADING]
-    if not meta.date:
-        m = next((DATE_RE.search(ln.text) for ln in lead if len(ln.text) <= 40 and DATE_RE.search(ln.text)), None)
-        if m:
-            meta.date = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
     levels = sorted({b.level for b in heads})
     markers = all(MARKER_RE.match(b.text.strip()) for b in heads)
     section_level = levels[0] if len(levels) >= 2 or markers else None
@@ -118,7 +136,7 @@ def _parse_outline(blocks: list[Block], source: str) -> ParsedDocument:
     articles = []
     preface = [ln for ln in lead[start:] if any(p in ln.text for p in "。！？")]
     if preface:
-        articles.append(article_of(meta, 0, doc_title if len(heads) == 0 else None, None,
+        articles.append(article_of(meta, 0, doc_title, None,
                                    [ln.text for ln in preface]))
     section: str | None = None
     title: str | None = None
@@ -164,7 +182,24 @@ def parse_loaded(loaded: LoadedDocument, source: str) -> ParsedDocument:
         if titles and not loaded.hints.title:
             loaded.hints.title = titles[0]
     apply_hints(doc, loaded.hints, hints_from_filename(source))
+    if not doc.meta.date and (closing := closing_date(loaded.text)):
+        apply_hints(doc, DocHints(date=closing))
     return doc
+
+
+_CLOSING_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+CLOSING_LINES = 3  # a notice, letter or report is dated below its signature: the last few lines
+
+
+def closing_date(text: str) -> str | None:
+    """The date a document is signed with (落款): a line holding only a full date among its last
+    ``CLOSING_LINES`` lines (``商都市自来水公司`` / ``2024年6月23日``), as ISO; else None."""
+    lines = [ln.text for ln in split_lines(text)][-CLOSING_LINES:]
+    for line in reversed(lines):
+        m = _CLOSING_DATE_RE.fullmatch(line.strip())
+        if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
+            return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    return None
 
 
 def read_document(path, source: str) -> ParsedDocument:

@@ -1,5 +1,5 @@
 """Load a spreadsheet (.xlsx with openpyxl read-only, .csv/.tsv with the stdlib) as blocks: per sheet a HEADING
-with its name (not for a lone default-named "Sheet1"), the title and note rows above the header, one TABLE, and
+with its name (not for a lone sheet named "Sheet1" or one with a title row), the title and note rows above the header, one TABLE, and
 the 注/说明 rows under it.
 
 Statistical tables from government offices have a title row merged across the table
@@ -307,6 +307,8 @@ def load_sheet(path: Path | str) -> LoadedDocument:
         blocks += sheet_blocks
     if not any(b.kind == BlockKind.TABLE for b in blocks):
         raise LoadError(path, "has no data (every sheet is empty)")
+    if len(sheets) == 1 and any(b.kind == BlockKind.TITLE for b in blocks):
+        blocks = [b for b in blocks if b.kind != BlockKind.HEADING]  # a lone sheet's name says less than its title
     first_title = next((i for i, b in enumerate(blocks) if b.kind == BlockKind.TITLE), None)
     if first_title:  # the document title goes first, before the first sheet's name
         blocks.insert(0, blocks.pop(first_title))

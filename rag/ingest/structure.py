@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..text import CJK, ends_sentence, is_cjk
 from ..types import Article, DocMeta
+from .journal import read_journal_header
 from .clean import (Line, RepeatFilter, build_paragraphs, drop_repeats, ends_paragraph, has_clause_punct,
                     normalise_for_match, split_lines)
 
@@ -309,6 +310,9 @@ def _split_headline(block: list[Line], at_doc_start: bool) -> tuple[str | None, 
     return title, extra
 
 
+CAPTION_TITLE = "图片说明"  # the title given to a photo caption of a newspaper page
+
+
 def _is_caption(paragraph: str) -> bool:
     return "图为" in paragraph or bool(_CAPTION_CREDIT_RE.search(paragraph))
 
@@ -338,7 +342,7 @@ def _parse_newspaper(lines: list[Line], meta: DocMeta) -> list[Article]:
             if re.fullmatch(r"(记者|通讯员)\s*\S+(\s+\S+)*\s*摄", p) and captions:
                 captions[-1][2].append(p)
             elif _is_caption(p):
-                captions.append((None, "图片说明", [p]))
+                captions.append((CAPTION_TITLE, None, [p]))  # in the page's section, under a title of its own
             else:
                 body.append(p)
         pieces.append((title, None, body))
@@ -371,10 +375,15 @@ def parse_document(raw_text: str, source: str) -> ParsedDocument:
         start, title = read_web_header(lines, meta)
         if start:
             lines = lines[:start] + cut_web_tail(lines[start:])
+    column = None
+    if not start:
+        at, journal_title, column = read_journal_header(lines, meta)
+        if at:
+            start, title = at, journal_title
     start = start or parse_masthead(lines, meta)
     lines = lines[start:]
-    if title:  # a 公文 or a web article: one article under its own title
-        articles = [article_of(meta, 0, title, None, drop_repeats(build_paragraphs(lines)))]
+    if title:  # a 公文, a web or a journal article: one article under its own title
+        articles = [article_of(meta, 0, title, column, drop_repeats(build_paragraphs(lines)))]
     elif any(MARKER_RE.match(ln.text) for ln in lines):
         meta.kind = "bulletin"
         articles = _parse_bulletin(lines, meta)

@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..text import sanitise_passage
-from ..types import Hit
+from ..types import Hit, issue_label
 
 PROMPT_NAMES = ("system.txt", "answer.txt", "rewrite.txt")
 
@@ -30,7 +30,7 @@ def passage_label(n: int, hit: Hit, with_meta: bool = False) -> str:
     c = hit.chunk
     meta = ""
     if with_meta:
-        bits = [c.bulletin, f"第{c.issue}期" if c.issue else None,
+        bits = [c.bulletin, issue_label(c.issue),
                 f"{c.date_label()}出刊" if c.date else None, c.section]
         meta = "，".join(b for b in bits if b)
     title = f"《{c.title}》" if c.title and with_meta else ""

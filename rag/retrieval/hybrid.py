@@ -12,16 +12,24 @@ from .filters import MODES, Filters
 RRF_K = 60  # reciprocal-rank-fusion constant, the value of the RRF paper (Cormack et al. 2009)
 
 
+_BOOK_RE = re.compile(r"《[^》]{1,40}》")
+
+
 def _metadata_boost(query: str, c: Chunk) -> float:
-    """Questions that name an issue (第17期), a month (6月) or a section reach those articles."""
+    """Questions that name an issue (第17期), a month (6月), a section, an article title or the publication
+    (《商都高新区工作动态》) reach those articles. A section name counts only outside a named publication
+    ("工作动态" in《商都高新区工作动态》is not the 【工作动态】 section of another bulletin)."""
     boost = 0.0
+    if c.bulletin and len(c.bulletin) >= 4 and c.bulletin in query:
+        boost += 1.0
+    outside_books = _BOOK_RE.sub("", query)
     m = re.search(r"第\s*(\d+)\s*期", query)
     if m and c.issue == m.group(1):
         boost += 1.0
     for month in re.findall(r"(?<!\d)(\d{1,2})\s*月", query):
         if c.date and int(c.date[5:7]) == int(month):
             boost += 0.5
-    if c.section and c.section.strip("【】") in query:
+    if c.section and c.section.strip("【】") in outside_books:
         boost += 0.5
     if c.title and len(c.title) >= 6 and c.title in query:
         boost += 1.0

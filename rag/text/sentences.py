@@ -25,3 +25,12 @@ def ends_sentence(text: str) -> bool:
     while t and t[-1] in CLOSERS:
         t = t[:-1]
     return bool(t) and (t[-1] in SENTENCE_END or t.endswith("……"))
+
+
+ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、](?![\d.．、])|[①-⑳])")
+
+
+def starts_item(text: str) -> bool:
+    """A line that opens a numbered item or heading (一、 / （二） / 3. / ④): never the continuation of a
+    wrapped line (a decimal such as ``1.5万`` or ``3、4月`` is not a marker)."""
+    return bool(ITEM_START.match(text))

@@ -1,4 +1,7 @@
+import pytest
+
 from rag.answer import best_window, extractive_answer, judge_relevance, metadata_answer
+from rag.answer.extractive import list_items
 from rag.text import content_tokens
 from rag.types import Chunk, Hit
 
@@ -66,3 +69,44 @@ def test_weak_third_passage_is_left_out_of_the_prompt():
     # a third passage that matches better than the first two is kept (the answer is there)
     strong = hit("许湾街道确定议事代表58名。")
     assert passages_to_show(toks, hits[:2] + [strong], 140, idf, q)[-1] is strong
+
+
+def test_title_words_do_not_pick_the_sentence():
+    """Question words that are in the article title chose the article; inside it the others pick the span."""
+    text = ("7月10日，全市创建全国文明城市工作推进会在市行政中心召开。市长王建国出席会议并讲话。"
+            "会议指出，公益广告设置、农贸市场秩序、背街小巷环境仍是失分较多的薄弱环节。")
+    q = "全市创建全国文明城市推进会指出哪些方面是失分较多的薄弱环节？"
+    title = "全市创建全国文明城市推进会召开"
+    toks = content_tokens(q)
+    s, e, full = best_window(toks, text, 40, question=q, topic=title)
+    assert "公益广告设置" in text[s:e]
+    assert full == best_window(toks, text[s:e], 40, question=q)[2]  # the score weighs every word fully
+
+
+@pytest.mark.parametrize("passage, span, answer", [
+    ("“时间银行”的运行主要有三个环节：\n1.服务存储：会员每提供1小时服务，记1个时间积分；\n2.积分兑换：积分可兑换服务；\n"
+     "3.通存通兑：积分在全市通用。\n目前已有会员1140名。", "“时间银行”的运行主要有三个环节：",
+     "“时间银行”的运行主要有三个环节：1.服务存储；2.积分兑换；3.通存通兑"),
+    ("会议提出三项任务：1.新建社区养老服务中心14个；2.发展老年助餐点85个。其他工作。", "会议提出三项任务：",
+     "会议提出三项任务：1.新建社区养老服务中心14个；2.发展老年助餐点85个"),
+    ("运行有三个环节：服务存储、积分兑换。", "运行有三个环节：", ""),  # no numbered items
+    ("会议指出，问题仍然突出。", "会议指出，问题仍然突出。", ""),  # no lead-in at all
+])
+def test_list_items(passage, span, answer):
+    """A list question gets the lead-in and each numbered item (its head when it has one)."""
+    assert list_items(passage, span) == answer
+
+
+def test_extractive_list_answer_names_every_item():
+    passage = ("“时间银行”的运行主要有三个环节：\n1.服务存储：会员每提供1小时服务，记1个时间积分；\n2.积分兑换：积分可兑换服务；\n"
+               "3.通存通兑：积分在全市通用。")
+    text, used = extractive_answer("南关街道“时间银行”的运行有哪三个环节？", [hit(passage, title="南关街道：“时间银行”激发活力")])
+    assert used == [1] and all(x in text for x in ("服务存储", "积分兑换", "通存通兑")) and text.endswith("[1]")
+
+
+def test_metadata_answer_of_an_official_document_and_a_missing_field():
+    c = Chunk(source="通知.ofd", article_no=0, text="现将有关事项通知如下。", start=0, end=11, title="关于开展文明交通专项行动的通知",
+              issue="商文明委〔2024〕6号", date="2024-07-26")
+    out = metadata_answer("关于开展文明交通专项行动的通知是哪天印发的？", [Hit(c, 1.0)])
+    assert "商文明委〔2024〕6号" in out and "第商" not in out and "2024年7月26日" in out and out.endswith("[1]。")
+    assert metadata_answer("这份通知刊登在哪个栏目？", [Hit(c, 1.0)]) == ""  # no passage has a section

@@ -5,7 +5,8 @@ import pytest
 
 from rag.answer import clean_question, looks_like_followup, split_parts, wants_metadata
 from rag.answer.question import (ASKS_DATE, ASKS_METADATA, ASKS_NUMBER, ASKS_PERSON, HISTORY_TURNS,
-                                 MAX_QUESTION_CHARS, clean_history)
+                                 MAX_QUESTION_CHARS, MetaField, asks_list, clean_history, expected_figure,
+                                 metadata_asked)
 from rag.errors import QuestionError
 
 
@@ -75,3 +76,57 @@ def test_wants_metadata(question, meta):
 ])
 def test_what_a_question_asks_for(pattern, question, hit):
     assert bool(pattern.search(question)) is hit
+
+
+@pytest.mark.parametrize("question, text, matches", [
+    ("改造后的河滨公园新建了多长的健身步道？", "新建健身步道4.2公里", True),
+    ("改造后的河滨公园新建了多长的健身步道？", "历时10个月", False),
+    ("工程历时多久？", "历时10个月", True),
+    ("公园改造总面积多大？", "改造总面积15.8万平方米", True),
+    ("项目总投资是多少？", "总投资18.6亿元", True),
+    ("商都市中心医院测评得了多少分？", "测评得分94.8", True),
+    ("东风街道实践站的联系电话是多少？", "联系电话：0394-8201101", True),
+    ("全市森林覆盖率力争达到多少？", "森林覆盖率力争达到26.5%", True),
+    ("共检查了多少家餐饮单位？", "共检查餐饮单位236家", True),
+    ("共检查了多少家餐饮单位？", "发现问题58个", False),
+])
+def test_expected_figure(question, text, matches):
+    pattern = expected_figure(question)
+    assert pattern is not None and bool(pattern.search(text)) is matches
+
+
+@pytest.mark.parametrize("question", ["谁主持了会议？", "会议在哪里召开？"])
+def test_no_expected_figure(question):
+    assert expected_figure(question) is None
+
+
+@pytest.mark.parametrize("question, fields", [
+    ("商都港物流园一期项目开工的报道刊登在哪天的商都日报上？", {MetaField.DATE}),
+    ("关于公布2023年度市级文明单位测评结果的通知是哪天发布的？", {MetaField.DATE}),
+    ("河南省文明办是哪天发布上榜人物公示名单的？", set()),  # an event the text reports, not the publication
+    ("“银发志愿队”的报道刊登在简报的哪个栏目？", {MetaField.SECTION}),
+    ("签约11个项目的消息刊登在哪一期《商都高新区工作动态》上？", {MetaField.ISSUE}),
+    ("全市大走访活动现场会的报道出自哪份简报？", {MetaField.PUBLICATION}),
+    ("这篇报道登在商都日报第几版？", {MetaField.SECTION}),
+    ("商都港物流园一期项目何时开工？", set()),
+    ("今年举办了多少期培训班？", set()),
+])
+def test_metadata_asked(question, fields):
+    assert metadata_asked(question) == frozenset(fields)
+
+
+@pytest.mark.parametrize("question, wants", [
+    ("报道商都港物流园一期项目开工的记者是谁？", False),  # 一期 is the project's phase
+    ("第17期简报的头条是什么？", True), ("这条消息刊登在哪一期？", True), ("王建国是什么职务？", False),
+])
+def test_wants_metadata(question, wants):
+    assert wants_metadata(question) is wants
+
+
+@pytest.mark.parametrize("question, is_list", [
+    ("南关街道“时间银行”的运行有哪三个环节？", True), ("高新区有哪些新时代文明实践站？", True),
+    ("会议部署了哪几项工作？", True), ("测评内容包括哪些方面？", True), ("谁主持了会议？", False),
+    ("哪个街道的站点最多？", False),
+])
+def test_asks_list(question, is_list):
+    assert asks_list(question) is is_list

@@ -1,5 +1,8 @@
+import pytest
+
 from rag.ingest.clean import (Line, build_paragraphs, clean_line, collapse_doubled, drop_repeats, ends_sentence,
-                       normalise_punct, split_lines)
+                              normalise_punct, split_lines)
+from rag.text import starts_item
 
 
 def test_collapse_doubled_caption():
@@ -37,6 +40,29 @@ def test_wrapped_line_after_sentence_end_is_not_a_heading():
     assert build_paragraphs(lines) == ["现场秩序井然。", "示范区纪委监察工委通过在景园社区发放蔬菜，开展了一场活动。"]
 
 
+@pytest.mark.parametrize("line, item", [
+    ("一、测评内容", True), ("（二）工作要求", True), ("(3)设立志愿岗", True), ("1. 组织领导和工作机制", True),
+    ("12、发展助餐点", True), ("④通存通兑", True),
+    ("1.5万人参加", False), ("3、4月份开展", False), ("2024年启动", False), ("一是加强领导", False), ("十分重要", False),
+])
+def test_item_markers(line, item):
+    assert starts_item(line) is item
+
+
+def test_numbered_items_and_headings_are_not_glued():
+    """Web and Word lists arrive one item per line; a short numbered heading keeps its own paragraph."""
+    lines = [Line("现将测评结果公布如下。"), Line("一、测评内容"), Line("1. 组织领导和工作机制"), Line("2. 思想道德建设"),
+             Line("二、测评结果"), Line("本次共测评市直单位142家，其中优秀的"), Line("38家。")]
+    assert build_paragraphs(lines) == ["现将测评结果公布如下。", "一、测评内容", "1.组织领导和工作机制", "2.思想道德建设",
+                                       "二、测评结果", "本次共测评市直单位142家，其中优秀的38家。"]
+
+
+def test_long_numbered_item_still_joins_its_wrapped_line():
+    lines = [Line("会议提出三项任务："), Line("1.新建社区养老服务中心14个，实现街道"), Line("全覆盖；"),
+             Line("2.发展老年助餐点85个。")]
+    assert build_paragraphs(lines) == ["会议提出三项任务：", "1.新建社区养老服务中心14个，实现街道全覆盖；", "2.发展老年助餐点85个。"]
+
+
 def test_repeated_passage_dropped_even_mid_sentence():
     first = "举行“传承道德风尚、争做文明使者”专题培训会，各级“道德文明使者”牢固树立城市主人翁意识，凝聚道德力量。"
     second = "老兵马绍领义务承担道德风尚、争做文明使者”专题培训会，各级“道德文明使者”牢固树立城市主人翁意识，凝聚道德力量。"
@@ -54,3 +80,11 @@ def test_short_repeats_kept():
 def test_ends_sentence():
     assert ends_sentence("好的基础。”")
     assert not ends_sentence("宣传“创文”")
+
+
+def test_field_lines_stay_apart():
+    """Form and table-row lines ("名称：…") without a sentence end are not one wrapped line."""
+    lines = [Line("填报单位：商都市志愿服务联合会"), Line("七一路街道：活动场次86场，参与人次2150人次。"),
+             Line("联系人：马晓东"), Line("电话：0394-8260517")]
+    assert build_paragraphs(lines) == ["填报单位：商都市志愿服务联合会", "七一路街道：活动场次86场，参与人次2150人次。",
+                                       "联系人：马晓东", "电话：0394-8260517"]

@@ -3,7 +3,7 @@ import pytest
 
 from rag.ingest import parse_document, read_document
 from rag.ingest.blocks import Block, BlockKind, LoadedDocument
-from rag.ingest.outline import hints_from_filename, parse_loaded
+from rag.ingest.outline import closing_date, hints_from_filename, parse_loaded
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -12,8 +12,10 @@ from rag.ingest.outline import hints_from_filename, parse_loaded
     ("2024-07-15 会议纪要.txt", (None, None, "2024-07-15", None)),
     ("003_de095c37571e801a.txt", (None, None, None, None)),  # a hash is not a date
     ("report_20241399.txt", (None, None, None, None)),  # month 13 is not a date
+    ("周口精神文明建设简报2023年第17期.txt", ("周口精神文明建设简报", "17", None, None)),
 ])
 def test_hints_from_filename(name, expected):
+    """Paper, issue, date and page from a file name."""
     h = hints_from_filename(name)
     assert (h.publication, h.issue, h.date, h.section) == expected
 
@@ -66,17 +68,38 @@ def test_two_heading_levels_are_sections_and_titles():
     assert doc.articles[0].text == "6月20日，现场会召开。\n城市低保：人数8621人。"
 
 
-def test_report_headings_become_parts_under_the_title(tmp_path):
+def test_numbered_report_parts_stay_one_article_under_the_title(tmp_path):
     md = tmp_path / "总结.md"
     md.write_text("# 商都市图书馆工作总结\n\n> 商都市图书馆 2024年12月20日\n\n## 一、基本情况\n\n全年举办活动412场。\n\n"
                   "## 二、主要做法\n\n1. **打造城市书房。** 新建8个。\n2. 办好读书节。\n\n| 书房 | 藏书（册） |\n|---|---|\n"
                   "| 颍河书房 | 12000 |\n", encoding="utf-8")
     doc = read_document(md, md.name)
     assert doc.meta.date == "2024-12-20"
-    assert [(a.section, a.title) for a in doc.articles] == [("一、基本情况", "商都市图书馆工作总结"),
-                                                          ("二、主要做法", "商都市图书馆工作总结")]
-    assert "1.打造城市书房。新建8个。" in doc.articles[1].text and "颍河书房：藏书12000册。" in doc.articles[1].text
-    assert "#" not in "".join(a.text for a in doc.articles)
+    assert [(a.section, a.title) for a in doc.articles] == [(None, "商都市图书馆工作总结")]
+    text = doc.articles[0].text
+    assert text.index("一、基本情况") < text.index("全年举办活动412场。") < text.index("二、主要做法")
+    assert "1.打造城市书房。新建8个。" in text and "颍河书房：藏书12000册。" in text
+    assert "#" not in text
+
+
+def test_unnumbered_headings_under_a_title_become_parts(tmp_path):
+    md = tmp_path / "简报.md"
+    md.write_text("# 商都市民政工作通讯\n\n## 工作动态\n\n全市召开养老服务现场会。\n\n## 经验交流\n\n南关街道建立时间银行。\n",
+                  encoding="utf-8")
+    doc = read_document(md, md.name)
+    assert [(a.section, a.title) for a in doc.articles] == [("工作动态", "商都市民政工作通讯"),
+                                                          ("经验交流", "商都市民政工作通讯")]
+
+
+@pytest.mark.parametrize("text, date", [
+    ("停水通知\n因施工暂停供水。\n商都市自来水公司\n2024年6月23日\n", "2024-06-23"),
+    ("通知\n请准时参加。\n2024 年 5 月 9 日\n附件：名单\n", "2024-05-09"),
+    ("2024年6月23日\n第一段。\n第二段。\n第三段。\n第四段。\n", None),  # not at the end: not a signature
+    ("会议于2024年6月23日召开。\n", None),  # a date inside a sentence
+])
+def test_closing_date(text, date):
+    """A notice's signature date is its date."""
+    assert closing_date(text) == date
 
 
 def test_word_heading_styles_numbered_lists_and_tables_in_place(tmp_path):
@@ -106,3 +129,15 @@ def test_word_heading_styles_numbered_lists_and_tables_in_place(tmp_path):
                                                           ("工作动态", "文明餐桌专项督查")]
     assert doc.articles[0].text == "各街道建设站点情况如下。\n北城街道：站点数25个，注册志愿者1410名。\n下一步将继续推进。"
     assert doc.articles[1].text == "1.督查餐饮单位。\n2.通报问题。"
+
+
+@pytest.mark.parametrize("name, title", [
+    ("商都市新时代文明实践站点名录.csv", "商都市新时代文明实践站点名录"),
+    ("商都晚报_20240612_第02版_老旧小区加装电梯.html", "老旧小区加装电梯"),
+    ("商都市志愿服务工作简报_第9期_扫描件.pdf", None),  # only paper, issue and "scan" in the name
+    ("商都日报_20240318_第03版.pdf", None),
+    ("001.txt", None),
+])
+def test_title_from_filename(name, title):
+    """What is left of a file name besides paper/date/issue/page titles a file that has no title of its own."""
+    assert hints_from_filename(name).title == title

@@ -226,3 +226,18 @@ def test_total_row_label_merged_over_the_serial_column(tmp_path):
     table = load_sheet(tmp_path / "total.xlsx").blocks[0]
     assert table.rows[-1] == ["合计", "合计", "160"]
     assert table_lines(table.rows, table.header_rows)[-1].startswith("合计：")
+
+
+def test_lone_sheet_with_a_title_row_gets_no_heading(tmp_path):
+    """A single sheet's name (统计表) says less than the title row above the table: no 栏目 from it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "统计表"
+    ws.append(["2024年第一季度各街道志愿服务统计表"])
+    ws.append(["街道", "活动场次（场）"])
+    ws.append(["七一路街道", 86])
+    path = tmp_path / "表.xlsx"
+    wb.save(path)
+    doc = load_sheet(path)
+    assert [b.kind for b in doc.blocks] == [BlockKind.TITLE, BlockKind.TABLE]
+    assert "七一路街道：活动场次86场。" in doc.text

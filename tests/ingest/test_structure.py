@@ -64,7 +64,7 @@ def test_002_two_line_titles_from_toc():
 def test_003_newspaper_headlines_bylines_captions():
     doc = parse("003")
     assert doc.meta.kind == "newspaper" and doc.meta.bulletin is None
-    titles = [a.title for a in doc.articles if a.section != "图片说明"]
+    titles = [a.title for a in doc.articles if a.title != "图片说明"]
     assert titles == [
         "示范区：入户大走访 情暖千万家",
         "巩固拓展主题教育成果 推动示范区高质量发展",
@@ -74,7 +74,7 @@ def test_003_newspaper_headlines_bylines_captions():
         "“三廉”并举推进清廉机关建设",
         "开展征兵宣传 激发青年入伍热情",
     ]
-    captions = [a.text for a in doc.articles if a.section == "图片说明"]
+    captions = [a.text for a in doc.articles if a.title == "图片说明"]
     assert captions == ["民兵为群众讲解征兵政策。记者 姬慧洋 摄",
                         "示范区“创文”办志愿者到文苑社区群众家中走访，听取群众对“创文”工作的意见和建议。记者 姬慧洋 摄"]
     fengqiao = doc.articles[2]
@@ -84,11 +84,11 @@ def test_003_newspaper_headlines_bylines_captions():
 
 def test_004_banner_kickers_and_repeat():
     doc = parse("004")
-    titles = [a.title for a in doc.articles if a.section != "图片说明"]
+    titles = [a.title for a in doc.articles if a.title != "图片说明"]
     assert titles[0] == "深入推进“创文”“巩卫”不断提升城市品质"  # the page banner above it is not the title
     assert "开展入户大走访 搭建党群连心桥" in titles and "政协委员集中“充电”提升履职能力" in titles
     assert len(titles) == 9
-    assert sum(1 for a in doc.articles if a.section == "图片说明") == 2
+    assert sum(1 for a in doc.articles if a.title == "图片说明") == 2
     text = "\n".join(a.text for a in doc.articles)
     assert text.count("牢固树立城市主人翁意识") == 1  # the repeated passage is gone
     assert "32000余场次" in text  # but the text around it is kept

@@ -55,3 +55,19 @@ def test_langchain_retriever(retriever):
 
     docs = langchain_retriever(retriever, k=3).invoke("搬口街道发放征兵宣传手册")
     assert len(docs) == 3 and docs[0].metadata["source"] and docs[0].page_content
+
+
+@pytest.mark.parametrize("query, chunk, boosted", [
+    ("签约消息刊登在哪一期《商都高新区工作动态》上？", dict(bulletin="商都高新区工作动态"), True),
+    # the section 【工作动态】 of another bulletin is not named by《商都高新区工作动态》
+    ("签约消息刊登在哪一期《商都高新区工作动态》上？", dict(bulletin="商都市志愿服务工作简报", section="【工作动态】"), False),
+    ("工作动态栏目有哪些报道？", dict(bulletin="商都市志愿服务工作简报", section="【工作动态】"), True),
+    ("第17期简报有哪些内容", dict(issue="17"), True),
+    ("第17期简报有哪些内容", dict(issue="5"), False),
+])
+def test_metadata_boost(query, chunk, boosted):
+    from rag.retrieval.hybrid import _metadata_boost
+    from rag.types import Chunk
+
+    c = Chunk(source="a.txt", article_no=0, text="正文。", start=0, end=3, **chunk)
+    assert (_metadata_boost(query, c) > 0) is boosted
