@@ -28,9 +28,11 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
         return "", []
     score, n, text, hit = best
     figure = expected_figure(question)
-    if ASKS_NUMBER.search(question) and not (figure.search(text) if figure else HAS_NUMBER.search(text)):
-        return "", []  # a number (of the kind asked, when the question says) was asked for; the evidence has none
-    if asks_list(question) and (items := list_items(hit.chunk.text, text)):
+    listing = asks_list(question)
+    if ASKS_NUMBER.search(question) and not listing and not HAS_NUMBER.search(text) and not (
+            figure and figure.search(text)):
+        return "", []  # a number was asked for and the best evidence holds none
+    if listing and (items := list_items(hit.chunk.text, text)):
         return f"{items}[{n}]", [n]
     return f"{_tidy(text)}[{n}]", [n]
 
@@ -55,18 +57,46 @@ def list_items(passage: str, span: str) -> str:
         return ""
     lead_start = max(passage.rfind(c, at, colon) for c in "。；\n") + 1
     lead = passage[max(lead_start, at):colon + 1].strip()
-    items = []
+    items: list[str] = []
+    style = None
     for line in re.split(r"\n|(?<=[；;。])\s*(?=(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳]))",
                          passage[colon + 1:]):
         line = line.strip()
         if not line:
             continue
-        if not ITEM_START.match(line):
+        m = ITEM_START.match(line)
+        if not m:
             break
+        kind = _marker_style(m.group(0))
+        if style is None:
+            style = kind
+        elif kind != style or _marker_restarts(m.group(0)):
+            break  # the list is over: another level ("二、存在问题") or a new list starts at 1
         line = re.split(r"(?<=。)", line, maxsplit=1)[0]  # an inline list ends with its sentence
-        head = re.split(r"[：:]", line, maxsplit=1)[0]
-        items.append(head if len(head) <= ITEM_HEAD_CHARS and head != line else _tidy(line.rstrip("；;。，")))
+        colon_at = re.search(r"[：:]", line)
+        head, rest = (line[:colon_at.start()], line[colon_at.end():]) if colon_at else (line, "")
+        # the head alone when what follows it is a long explanation ("服务存储：会员每提供1小时服务…"); a short
+        # value stays ("时间：6月1日")
+        items.append(head if len(head) <= ITEM_HEAD_CHARS and len(rest) > ITEM_VALUE_CHARS else
+                     _tidy(line.rstrip("；;。，")))
     return lead + "；".join(items) if len(items) >= 2 else ""
+
+
+ITEM_VALUE_CHARS = 12  # a value after "名称：" longer than this is an explanation, dropped from a list answer
+
+
+def _marker_style(marker: str) -> str:
+    if marker[0] in "（(":
+        return "paren"
+    if marker[0].isdigit():
+        return "digit"
+    return "circled" if "①" <= marker[0] <= "⑳" else "chinese"
+
+
+def _marker_restarts(marker: str) -> bool:
+    """A later item whose number is 1 (1. / 一、 / （1） / ①) starts another list."""
+    core = marker.strip("（()）.．、 ")
+    return core in ("1", "一", "①")
 
 
 def _tidy(text: str) -> str:
@@ -104,21 +134,29 @@ def paired_numbers(question: str, hits: list[Hit]) -> list[tuple[str, int]]:
     return out
 
 
+META_MATCH = 0.5  # share of the question's words a lower passage must hold to answer a metadata question
+
 _FIELD_OF = {MetaField.ISSUE: "issue", MetaField.DATE: "date", MetaField.SECTION: "section",
              MetaField.PUBLICATION: "bulletin"}
 
 
 def metadata_answer(question: str, hits: list[Hit]) -> str:
     """A question about where an article was published (issue, publication date, section, bulletin) is
-    answered from the metadata of the first passage that has every field asked — no model needed. Empty
-    when the question asks none, or no passage has them."""
+    answered from the metadata of the best passage that has every field asked — a lower one only when it holds
+    at least ``META_MATCH`` of the question's words (another article's issue is no answer). Empty when the
+    question asks none, or no passage qualifies."""
     asked = metadata_asked(question)
     if not asked:
         return ""
+    toks = content_tokens(question)
     for n, h in enumerate(hits, 1):
         c = h.chunk
         if not all(getattr(c, _FIELD_OF[f]) for f in asked):
             continue
+        text = c.embed_text()
+        if n > 1 and (not toks or sum(t in text for t in toks) / len(toks) < META_MATCH):
+            continue  # a lower passage answers only when it is about what the question names
+
         bits = []
         if c.bulletin or c.issue:
             bits.append(f"刊登在《{c.bulletin or '简报'}》" + (issue_label(c.issue) or ""))

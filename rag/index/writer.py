@@ -296,7 +296,8 @@ def _update_locked(settings: Settings, paths: list[Path], rebuild: bool, embedde
         # a copy of a file that failed has failed too (an empty .ofd is no "duplicate" of an empty .html); a
         # copy that was indexed before keeps that version, as any file that turns bad does
         shas = {f.key: f.sha256 for f in found}
-        for dup in [d for d in summary.duplicates if d["duplicate_of"] in failed_now]:
+        for dup in [d for d in summary.duplicates if d["duplicate_of"] in failed_now
+                    and failed_now[d["duplicate_of"]]["sha256"] == shas[d["file"]]]:
             summary.duplicates.remove(dup)
             reason = failed_now[dup["duplicate_of"]]["error"].split(": ", 1)[-1]
             msg = f"{Path(dup['file']).name}: {reason} (the same content as {dup['duplicate_of']})"

@@ -119,6 +119,16 @@ def looks_like_subheading(text: str) -> bool:
 
 
 _FIELD_RE = re.compile(rf"^[{CJK}]{{2,10}}[：:]")  # "填报单位：", "七一路街道：", "联系人：": one field a line
+_SAYS_RE = re.compile(r"(指出|表示|强调|要求|认为|提出|明确|介绍|说|称|如下|包括|是)[：:]")  # "会议指出：…" is prose
+_OPEN_ENDS = ("第", "其中", "和", "及", "与", "至", "或", "、")
+FIELD_LINE_CHARS = 30  # a form line ("联系人：马晓东") is short; a longer one is prose that wraps
+
+
+def _is_field(line: str) -> bool:
+    """A whole line that is one ``名称：值`` field: short, a noun before the colon, no clause punctuation."""
+    m = _FIELD_RE.match(line)
+    return bool(m) and len(line) <= FIELD_LINE_CHARS and not _SAYS_RE.match(line[m.end() - 3:m.end()]) and \
+        not _SAYS_RE.search(line[:m.end()]) and not has_clause_punct(line[m.end():])
 
 
 def join_wrapped(left: str, right: str) -> str:
@@ -141,8 +151,9 @@ def build_paragraphs(lines: list[Line]) -> list[str]:
     prev_heading = False
     for i, line in enumerate(lines):
         text = line.text
-        item = starts_item(text)
-        fields = bool(current) and _FIELD_RE.match(current) is not None and _FIELD_RE.match(text) is not None
+        # a numbered item starts a paragraph, unless the text before breaks off mid-phrase ("…第" / "（三）项规定")
+        item = starts_item(text) and not current.endswith(_OPEN_ENDS)
+        fields = bool(current) and _is_field(lines[i - 1].text) and _FIELD_RE.match(text) is not None
         at_boundary = not current or ends_paragraph(current) or prev_heading or item or fields
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
         if at_boundary and nxt is not None and (looks_like_subheading(text) or (

@@ -15,8 +15,8 @@ _KEYWORDS_RE = re.compile(r"^[\[【〔]?\s*关键词")
 _AFFILIATION_RE = re.compile(r"^[（(].*[)）]$|\d{6}|大学|学院|研究所|研究院|教研部|办事处|委员会")
 _AUTHORS_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:\s*\d?[，,、\s]\s*[\u4e00-\u9fff]{2,4}){0,5}\s*\d?$")
 _NAMES_RUN_RE = re.compile(r"^[\u4e00-\u9fff\d\s，,、*]{2,16}$")
-_MASTHEAD_RE = re.compile(r"^([\u4e00-\u9fff]{2,20}(?:学报|杂志|期刊|研究|论坛|通讯|学刊|月刊|季刊|半月刊|周刊|刊))"
-                          r"(?:(?:19|20)\d{2}年)?(?:第(\d{1,3})期)?")
+_JOURNAL_RE = re.compile(r"([\u4e00-\u9fff]{2,20}(?:学报|杂志|期刊|学刊|月刊|季刊|半月刊|周刊|论坛|研究))")
+_ISSUE_LINE_RE = re.compile(r"第\d{1,3}[期卷]|(?:19|20)\d{2}年")  # a masthead line names an issue, volume or year
 COLUMN_MAX_CHARS = 8  # a column label (公共管理, 理论探索) is a short line of its own
 
 
@@ -43,12 +43,16 @@ def read_journal_header(lines: list[Line], meta: DocMeta) -> tuple[int, str | No
     if head and (_AUTHORS_RE.match(head[-1]) or (affiliations and _NAMES_RUN_RE.match(head[-1]))):
         head.pop()
         body_at -= 1
-    if len(head) > 1 and (m := _MASTHEAD_RE.match(head[0].replace(" ", ""))):
-        head = head[1:]  # the masthead line: the journal's name and issue
-        meta.bulletin = meta.bulletin or m.group(1)
-        meta.issue = meta.issue or (str(int(m.group(2))) if m.group(2) else None)
+    masthead = False
+    while len(head) > 1 and _ISSUE_LINE_RE.search(head[0].replace(" ", "")):
+        line = head.pop(0).replace(" ", "")  # masthead lines: the journal's name, volume, issue, year
+        masthead = True
+        if m := _JOURNAL_RE.search(re.sub(r"第\d{1,3}[期卷]|(?:19|20)\d{2}年(?:\d{1,2}月)?|[（(][^）)]*[)）]", " ", line)):
+            meta.bulletin = meta.bulletin or m.group(1)
+        if m := re.search(r"第(\d{1,3})期", line):
+            meta.issue = meta.issue or str(int(m.group(1)))
     column = None
-    if len(head) >= 2 and len(head[0]) <= COLUMN_MAX_CHARS and not has_clause_punct(head[0]):
+    if masthead and len(head) >= 2 and len(head[0]) <= COLUMN_MAX_CHARS and not has_clause_punct(head[0]):
         column, head = head[0], head[1:]
     if not head or any(has_clause_punct(t) and not t.endswith(("？", "?")) for t in head if "——" not in t):
         return 0, None, None

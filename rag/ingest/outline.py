@@ -21,8 +21,8 @@ from .structure import DATE_RE, MARKER_RE, ParsedDocument, article_of, parse_doc
 _PAGE_NAME_RE = re.compile(r"第\s*([A-Za-z]?\d{1,3}|[一二三四五六七八九十]{1,3})\s*版")
 _FILE_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.年]?(0[1-9]|1[0-2])[-_.月]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _FILE_ISSUE_RE = re.compile(r"第\s*(\d{1,4})\s*期")
-_FILE_NOISE_RE = re.compile(r"扫描件|副本|定稿|终稿|修改稿|最终版|\(\d\)|（\d）")
-_FILE_PAPER_RE = re.compile(r"^([\u4e00-\u9fff]{2,12}(?:日报|晚报|时报|报|简报|快报|信息|通讯|动态))(?=[_\-\s第\d]|$)")
+_FILE_NOISE_RE = re.compile(r"扫描件|副本|定稿|终稿|修改稿|最终版|\(\d\)|（\d）|新建.{0,20}文档|未命名|无标题|Untitled")
+_FILE_PAPER_RE = re.compile(r"^([\u4e00-\u9fff]{2,12}(?:日报|晚报|时报|报|简报|快报|信息|通讯|动态))(?=[_\-\s第\d（(]|$)")
 
 
 def hints_from_filename(source: str) -> DocHints:
@@ -47,7 +47,8 @@ def hints_from_filename(source: str) -> DocHints:
     for pattern in (_FILE_DATE_RE, _FILE_ISSUE_RE, _PAGE_NAME_RE, _FILE_NOISE_RE):
         rest = pattern.sub(" ", rest)
     rest = re.sub(r"(?:19|20)\d{2}年(?=\s|$)", " ", rest)
-    rest = " ".join(re.split(r"[\s_\-.]+", rest)).strip()
+    rest = re.sub(r"[（(]\s*[)）]|[【\[]\s*[】\]]", " ", rest)  # brackets left empty ("简报（第3期）")
+    rest = " ".join(re.split(r"[\s_]+|(?<!\d)[-.]|[-.](?!\d)", rest)).strip()
     if sum("\u4e00" <= ch <= "\u9fff" for ch in rest) >= 4:
         hints.title = rest
     return hints

@@ -23,6 +23,8 @@ def _metadata_boost(query: str, c: Chunk) -> float:
     if c.bulletin and len(c.bulletin) >= 4 and c.bulletin in query:
         boost += 1.0
     outside_books = _BOOK_RE.sub("", query)
+    if c.bulletin and len(c.bulletin) >= 4:
+        outside_books = outside_books.replace(c.bulletin, "")
     m = re.search(r"第\s*(\d+)\s*期", query)
     if m and c.issue == m.group(1):
         boost += 1.0

@@ -84,13 +84,17 @@ def test_title_words_do_not_pick_the_sentence():
 
 
 @pytest.mark.parametrize("passage, span, answer", [
-    ("“时间银行”的运行主要有三个环节：\n1.服务存储：会员每提供1小时服务，记1个时间积分；\n2.积分兑换：积分可兑换服务；\n"
-     "3.通存通兑：积分在全市通用。\n目前已有会员1140名。", "“时间银行”的运行主要有三个环节：",
+    ("“时间银行”的运行主要有三个环节：\n1.服务存储：会员每提供1小时服务，记1个时间积分；\n2.积分兑换：积分可在需要时兑换同等时长的服务；\n"
+     "3.通存通兑：积分在全市各服务站之间通用。\n目前已有会员1140名。", "“时间银行”的运行主要有三个环节：",
      "“时间银行”的运行主要有三个环节：1.服务存储；2.积分兑换；3.通存通兑"),
     ("会议提出三项任务：1.新建社区养老服务中心14个；2.发展老年助餐点85个。其他工作。", "会议提出三项任务：",
      "会议提出三项任务：1.新建社区养老服务中心14个；2.发展老年助餐点85个"),
     ("运行有三个环节：服务存储、积分兑换。", "运行有三个环节：", ""),  # no numbered items
     ("会议指出，问题仍然突出。", "会议指出，问题仍然突出。", ""),  # no lead-in at all
+    ("主要做法如下：\n1.建立台账\n2.定期督查\n3.巩固提升\n二、存在问题\n1.资金不足。", "主要做法如下：",
+     "主要做法如下：1.建立台账；2.定期督查；3.巩固提升"),  # stops where the next part begins
+    ("活动安排如下：\n1.时间：6月1日\n2.地点：人民广场\n3.参加人员：全体志愿者", "活动安排如下：",
+     "活动安排如下：1.时间：6月1日；2.地点：人民广场；3.参加人员：全体志愿者"),  # short values are kept
 ])
 def test_list_items(passage, span, answer):
     """A list question gets the lead-in and each numbered item (its head when it has one)."""
@@ -98,8 +102,8 @@ def test_list_items(passage, span, answer):
 
 
 def test_extractive_list_answer_names_every_item():
-    passage = ("“时间银行”的运行主要有三个环节：\n1.服务存储：会员每提供1小时服务，记1个时间积分；\n2.积分兑换：积分可兑换服务；\n"
-               "3.通存通兑：积分在全市通用。")
+    passage = ("“时间银行”的运行主要有三个环节：\n1.服务存储：会员每提供1小时服务，记1个时间积分；\n2.积分兑换：积分可在需要时兑换服务；\n"
+               "3.通存通兑：积分在全市各服务站之间通用。")
     text, used = extractive_answer("南关街道“时间银行”的运行有哪三个环节？", [hit(passage, title="南关街道：“时间银行”激发活力")])
     assert used == [1] and all(x in text for x in ("服务存储", "积分兑换", "通存通兑")) and text.endswith("[1]")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer import clean_question, looks_like_followup, split_parts, wants_metadata
-from rag.answer.question import (ASKS_DATE, ASKS_METADATA, ASKS_NUMBER, ASKS_PERSON, HISTORY_TURNS,
+from rag.answer.question import (ASKS_DATE, ASKS_METADATA, ASKS_NUMBER, ASKS_PERSON, HAS_NUMBER, HISTORY_TURNS,
                                  MAX_QUESTION_CHARS, MetaField, asks_list, clean_history, expected_figure,
                                  metadata_asked)
 from rag.errors import QuestionError
@@ -130,3 +130,27 @@ def test_wants_metadata(question, wants):
 ])
 def test_asks_list(question, is_list):
     assert asks_list(question) is is_list
+
+
+@pytest.mark.parametrize("question", [
+    "读书会上推荐了哪本书？", "测评是根据哪份文件开展的？", "系统升级到了哪一版本？", "本次是第几期道德讲堂？",
+    "据报道，志愿者们哪天出发前往灾区？",
+])
+def test_content_questions_are_not_metadata_questions(question):
+    """Review cases: 哪本/哪份/哪一版/第几期/哪天出 in a question about the content."""
+    assert metadata_asked(question) == frozenset()
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("很多大学生参加了什么志愿活动？", False), ("许多高校开展了哪项活动？", False), ("采取了什么多重保障措施？", False),
+    ("热线电话开通后群众反映了什么问题？", False), ("王大爷今年多大？", True), ("新建了多长的健身步道？", True),
+    ("联系电话是什么？", True),
+])
+def test_asks_number_only_for_a_question_word(question, asks):
+    assert bool(ASKS_NUMBER.search(question)) is asks
+
+
+@pytest.mark.parametrize("text, has", [("领导十分重视测评工作。", False), ("用时二十分钟", True), ("占四成", True),
+                                       ("总投资1.2亿", True), ("今年78岁", True)])
+def test_has_number(text, has):
+    assert bool(HAS_NUMBER.search(text)) is has

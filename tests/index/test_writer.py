@@ -81,6 +81,20 @@ def test_changed_file_that_breaks_keeps_old_version(settings, corpus):
     assert len(BulletinIndex.open(settings, FakeEmbedder()).chunks(SAMPLES[0])) == n
 
 
+def test_copy_of_a_failed_file_fails_too_and_a_copy_of_an_old_version_does_not(settings, corpus):
+    (corpus / "空白.html").write_bytes(b"")
+    (corpus / "空白.ofd").write_bytes(b"")  # same (empty) content as the failing .html
+    s = update_index(settings, embedder=FakeEmbedder())
+    assert {f["file"] for f in s.failed} == {"空白.html", "空白.ofd"} and s.duplicates == []
+    # a file gets another's indexed content while that one turns bad: the copy is a duplicate, never "failed"
+    old = (corpus / SAMPLES[0]).read_bytes()
+    (corpus / "copy.txt").write_bytes(old)
+    (corpus / SAMPLES[0]).write_bytes(b"\x00\xff" * 100)
+    s = update_index(settings, embedder=FakeEmbedder())
+    assert "copy.txt" not in {f["file"] for f in s.failed}
+    assert s.duplicates == [{"file": "copy.txt", "duplicate_of": SAMPLES[0]}]
+
+
 def test_other_model_or_chunking_is_a_clear_error(settings):
     update_index(settings, embedder=FakeEmbedder())
 

@@ -88,3 +88,14 @@ def test_field_lines_stay_apart():
              Line("联系人：马晓东"), Line("电话：0394-8260517")]
     assert build_paragraphs(lines) == ["填报单位：商都市志愿服务联合会", "七一路街道：活动场次86场，参与人次2150人次。",
                                        "联系人：马晓东", "电话：0394-8260517"]
+
+
+@pytest.mark.parametrize("lines, joined", [
+    (["今年秋季学期起全市推行课后服务，其中小学", "一、二年级学生实行弹性离校制度。"],
+     ["今年秋季学期起全市推行课后服务，其中小学一、二年级学生实行弹性离校制度。"]),
+    (["对违规单位，本办法依据管理条例第十二条第", "（三）项规定办理。"], ["对违规单位，本办法依据管理条例第十二条第（三）项规定办理。"]),
+    (["会议指出：各单位要认真落实以下", "三项措施：一是压实责任。"], ["会议指出：各单位要认真落实以下三项措施：一是压实责任。"]),
+])
+def test_wrapped_lines_that_look_like_items_or_fields_still_join(lines, joined):
+    """Review cases: a numeral list or a "…：" inside a wrapped sentence is not a new paragraph."""
+    assert build_paragraphs([Line(t) for t in lines]) == joined

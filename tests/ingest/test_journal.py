@@ -31,3 +31,11 @@ def test_journal_article_metadata():
     [a] = doc.articles
     assert (a.section, a.title) == ("公共管理", "基层网格化治理的实践困境与优化路径——以商都市南关街道为例")
     assert a.text.startswith("李文博周敏") and "摘要：网格化治理" in a.text
+
+
+def test_masthead_with_a_volume_line():
+    meta = DocMeta(source="x", kind="plain")
+    lines = ["第38卷第3期 商都行政学院学报 2024年6月", "基层治理现代化的路径探索", "张明", "（某某大学，北京100000）",
+             "摘要：本文研究。", "关键词：治理"]
+    assert read_journal_header([Line(t) for t in lines], meta) == (2, "基层治理现代化的路径探索", None)
+    assert (meta.bulletin, meta.issue) == ("商都行政学院学报", "3")

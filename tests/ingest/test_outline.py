@@ -137,6 +137,9 @@ def test_word_heading_styles_numbered_lists_and_tables_in_place(tmp_path):
     ("商都市志愿服务工作简报_第9期_扫描件.pdf", None),  # only paper, issue and "scan" in the name
     ("商都日报_20240318_第03版.pdf", None),
     ("001.txt", None),
+    ("文明城市创建工作简报（第3期）.doc", None),  # paper and issue only
+    ("商都市2024年1-6月经济运行情况.docx", "商都市2024年1-6月经济运行情况"),
+    ("新建 Microsoft Word 文档.docx", None),
 ])
 def test_title_from_filename(name, title):
     """What is left of a file name besides paper/date/issue/page titles a file that has no title of its own."""

@@ -62,6 +62,8 @@ def test_langchain_retriever(retriever):
     # the section 【工作动态】 of another bulletin is not named by《商都高新区工作动态》
     ("签约消息刊登在哪一期《商都高新区工作动态》上？", dict(bulletin="商都市志愿服务工作简报", section="【工作动态】"), False),
     ("工作动态栏目有哪些报道？", dict(bulletin="商都市志愿服务工作简报", section="【工作动态】"), True),
+    # the bulletin's own name holding its section's name is not a mention of the section
+    ("商都高新区工作动态第5期有什么？", dict(bulletin="商都高新区工作动态", section="【工作动态】", issue="2"), True),
     ("第17期简报有哪些内容", dict(issue="17"), True),
     ("第17期简报有哪些内容", dict(issue="5"), False),
 ])
