@@ -27,7 +27,7 @@ def ends_sentence(text: str) -> bool:
     return bool(t) and (t[-1] in SENTENCE_END or t.endswith("……"))
 
 
-ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十两\d])|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、](?![\d.．、])|[①-⑳])")
+ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十两])|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、](?![\d.．、])|[①-⑳])")
 
 
 def starts_item(text: str) -> bool:

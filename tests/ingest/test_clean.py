@@ -42,8 +42,8 @@ def test_wrapped_line_after_sentence_end_is_not_a_heading():
 
 @pytest.mark.parametrize("line, item", [
     ("一、测评内容", True), ("（二）工作要求", True), ("(3)设立志愿岗", True), ("1. 组织领导和工作机制", True),
-    ("12、发展助餐点", True), ("④通存通兑", True),
-    ("1.5万人参加", False), ("3、4月份开展", False), ("2024年启动", False), ("一是加强领导", False), ("十分重要", False),
+    ("12、发展助餐点", True), ("④通存通兑", True), ("四、2025年工作打算", True),
+    ("1.5万人参加", False), ("3、4月份开展", False), ("一、二年级学生", False), ("2024年启动", False), ("一是加强领导", False), ("十分重要", False),
 ])
 def test_item_markers(line, item):
     assert starts_item(line) is item
