@@ -11,7 +11,7 @@ from .generations import write_atomic
 
 FORMAT_VERSION = 2  # 2: BM25 as term-frequency postings (keyword/vocab.json); written by this version
 READABLE_FORMATS = (1, 2)  # 1: BM25 saved by bm25s; read as it is, converted by the next update
-PIPELINE_VERSION = 5  # bump when cleaning/structure/chunking changes what chunks look like
+PIPELINE_VERSION = 6  # bump when cleaning/structure/chunking changes what chunks look like
 # 2: compatibility characters normalised (full-width digits, Kangxi radicals, glyph names); nested chunks dropped
 
 

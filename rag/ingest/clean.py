@@ -228,3 +228,25 @@ def drop_repeats(paragraphs: list[str], min_len: int = 40, k: int = 24) -> list[
 def normalise_for_match(text: str) -> str:
     """Comparison key for titles: NFKC, no whitespace."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+_CREDIT_RE = re.compile(r"^(?:本版|责任|美术|版式|图片|文字)?编辑[：:]|^(?:校对|审核|审校|监制|排版|组版)[：:]")
+_ADVERT_CUES = ("招商", "热线", "广告", "优惠", "热销", "团购", "订购", "首选", "欢迎致电", "诚邀", "火爆")
+_PHONE_RE = re.compile(r"\d{3,4}-?\d{7,8}|(?<!\d)1\d{10}(?!\d)|400-?\d{3}-?\d{4}")
+CREDIT_MAX_CHARS = 40  # "本版编辑：周宁 美术编辑：高岩" is one short line
+
+
+def is_page_credit(paragraph: str) -> bool:
+    """A newspaper page's staff line (本版编辑 / 责任编辑 / 校对): page furniture, not article text."""
+    return bool(_CREDIT_RE.match(paragraph)) and len(paragraph) <= CREDIT_MAX_CHARS and not ends_sentence(paragraph)
+
+
+def is_advert(paragraph: str) -> bool:
+    """An advertisement on a newspaper page: no sentence end, a phone number and at least two advertising
+    words (招商热线 …), or a line that says 广告 first. One service number ("服务热线：…") is not an advert."""
+    if any(p in paragraph for p in "。！？"):
+        return False
+    if paragraph.startswith(("广告", "【广告】")):
+        return True
+    return bool(_PHONE_RE.search(paragraph)) and sum(cue in paragraph for cue in _ADVERT_CUES) >= 2
+

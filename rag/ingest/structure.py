@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from ..text import CJK, ends_sentence, is_cjk
 from ..types import Article, DocMeta
 from .journal import read_journal_header
-from .clean import (Line, RepeatFilter, build_paragraphs, drop_repeats, ends_paragraph, has_clause_punct,
-                    normalise_for_match, split_lines)
+from .clean import (Line, RepeatFilter, build_paragraphs, drop_repeats, ends_paragraph, has_clause_punct, is_advert,
+                    is_page_credit, normalise_for_match, split_lines)
 
 MARKER_RE = re.compile(r"^【([^】]{2,10})】$")
 _ISSUE_RE = re.compile(r"^(?:\d{4}年)?第(\d+)期(?:[（(]总第\d+期[)）])?(?=$|\D)")
@@ -311,6 +311,7 @@ def _split_headline(block: list[Line], at_doc_start: bool) -> tuple[str | None, 
 
 
 CAPTION_TITLE = "图片说明"  # the title given to a photo caption of a newspaper page
+ADVERT_TITLE = "广告"  # … and to an advertisement
 
 
 def _is_caption(paragraph: str) -> bool:
@@ -343,7 +344,9 @@ def _parse_newspaper(lines: list[Line], meta: DocMeta) -> list[Article]:
                 captions[-1][2].append(p)
             elif _is_caption(p):
                 captions.append((CAPTION_TITLE, None, [p]))  # in the page's section, under a title of its own
-            else:
+            elif is_advert(p):
+                captions.append((ADVERT_TITLE, None, [p]))  # told apart from the article it follows
+            elif not is_page_credit(p):  # 本版编辑/校对 lines are page furniture
                 body.append(p)
         pieces.append((title, None, body))
         pieces.extend(captions)

@@ -45,9 +45,9 @@ def _plain(text: str | None) -> str | None:
 def test_every_format_gets_its_title_date_issue_and_section(format_corpus):
     """#13 done-when: each fixture indexed with the right bulletin, issue, date, sections and titles
     (eval/formats/expected.json). A file whose expected titles are empty (the CSV) may carry its file name; photo
-    captions carry the product's own title ``图片说明``."""
+    captions and adverts carry the product's own titles ``图片说明`` and ``广告``."""
     from rag.ingest import read_document
-    from rag.ingest.structure import CAPTION_TITLE
+    from rag.ingest.structure import ADVERT_TITLE, CAPTION_TITLE
 
     expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
     wrong = []
@@ -55,7 +55,7 @@ def test_every_format_gets_its_title_date_issue_and_section(format_corpus):
         doc = read_document(format_corpus / name, name)
         got = {"bulletin": doc.meta.bulletin, "issue": doc.meta.issue, "date": doc.meta.date,
                "sections": sorted({a.section.strip("【】") for a in doc.articles if a.section}),
-               "titles": [_plain(a.title) for a in doc.articles if a.title != CAPTION_TITLE]}
+               "titles": [_plain(a.title) for a in doc.articles if a.title not in (CAPTION_TITLE, ADVERT_TITLE)]}
         titles = [_plain(t) for t in want["titles"]] or [_plain(PurePosixPath(name).stem)]
         for key, ok in [("bulletin", got["bulletin"] == want["bulletin"]),
                         ("issue", got["issue"] == _issue(want["issue"])),

@@ -1,7 +1,7 @@
 import pytest
 
 from rag.ingest.clean import (Line, build_paragraphs, clean_line, collapse_doubled, drop_repeats, ends_sentence,
-                              normalise_punct, split_lines)
+                              is_advert, is_page_credit, normalise_punct, split_lines)
 from rag.text import starts_item
 
 
@@ -99,3 +99,15 @@ def test_field_lines_stay_apart():
 def test_wrapped_lines_that_look_like_items_or_fields_still_join(lines, joined):
     """Review cases: a numeral list or a "…：" inside a wrapped sentence is not a new paragraph."""
     assert build_paragraphs([Line(t) for t in lines]) == joined
+
+
+@pytest.mark.parametrize("text, advert, credit", [
+    ("商都新区投资兴业首选地区位优越政策优惠服务高效招商热线：0394-8123456", True, False),
+    ("广告 某某楼盘火爆认购中", True, False),
+    ("服务热线：0394-8235566", False, False),  # one service number in an article
+    ("招商热线开通后，已接到咨询电话200余个。", False, False),  # a sentence
+    ("本版编辑：周宁美术编辑：高岩", False, True), ("责任编辑：王芳", False, True), ("校对：李明", False, True),
+    ("编辑部召开会议，研究部署下半年工作。", False, False),
+])
+def test_adverts_and_page_credits(text, advert, credit):
+    assert (is_advert(text), is_page_credit(text)) == (advert, credit)
