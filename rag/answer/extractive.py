@@ -37,6 +37,8 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
     return f"{_tidy(text)}[{n}]", [n]
 
 
+# items one per line, or inline after a "；"/"。" (the item markers are the paragraph rebuilder's own)
+_ITEM_SPLIT_RE = re.compile(rf"\n|(?<=[；;。])\s*(?={ITEM_START.pattern.removeprefix('^')})")
 ITEM_HEAD_CHARS = 16  # an item's head ("服务存储" of "1.服务存储：会员每提供…") is shown alone when this short
 
 
@@ -59,8 +61,7 @@ def list_items(passage: str, span: str) -> str:
     lead = passage[max(lead_start, at):colon + 1].strip()
     items: list[str] = []
     style = None
-    for line in re.split(r"\n|(?<=[；;。])\s*(?=(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[①-⑳]))",
-                         passage[colon + 1:]):
+    for line in _ITEM_SPLIT_RE.split(passage[colon + 1:]):
         line = line.strip()
         if not line:
             continue

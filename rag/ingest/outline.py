@@ -14,9 +14,10 @@ from pathlib import PurePosixPath
 from ..types import DocMeta
 from .blocks import Block, BlockKind, DocHints, LoadedDocument, block_lines
 from ..text import starts_item
-from .clean import Line, split_lines
+from .clean import Line, clean_line, split_lines
 from .loaders import load_document
-from .structure import DATE_RE, MARKER_RE, ParsedDocument, article_of, parse_document, parse_masthead, section_articles
+from .structure import (DATE_RE, MARKER_RE, ParsedDocument, article_of, closing_date, parse_document, parse_masthead,
+                        section_articles)
 
 _PAGE_NAME_RE = re.compile(r"第\s*([A-Za-z]?\d{1,3}|[一二三四五六七八九十]{1,3})\s*版")
 _FILE_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.年]?(0[1-9]|1[0-2])[-_.月]?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -183,24 +184,23 @@ def parse_loaded(loaded: LoadedDocument, source: str) -> ParsedDocument:
         if titles and not loaded.hints.title:
             loaded.hints.title = titles[0]
     apply_hints(doc, loaded.hints, hints_from_filename(source))
-    if not doc.meta.date and (closing := closing_date(loaded.text)):
+    if not doc.meta.date and (closing := closing_date(_last_lines(loaded.text))):
         apply_hints(doc, DocHints(date=closing))
     return doc
 
 
-_CLOSING_DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 CLOSING_LINES = 3  # a notice, letter or report is dated below its signature: the last few lines
 
 
-def closing_date(text: str) -> str | None:
-    """The date a document is signed with (落款): a line holding only a full date among its last
-    ``CLOSING_LINES`` lines (``商都市自来水公司`` / ``2024年6月23日``), as ISO; else None."""
-    lines = [ln.text for ln in split_lines(text)][-CLOSING_LINES:]
-    for line in reversed(lines):
-        m = _CLOSING_DATE_RE.fullmatch(line.strip())
-        if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
-            return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-    return None
+def _last_lines(text: str, n: int = CLOSING_LINES) -> list[str]:
+    """The last ``n`` non-empty lines of a document, cleaned (only those: a 200-page text is not cleaned twice)."""
+    out: list[str] = []
+    for raw in reversed(text.splitlines()):
+        if line := clean_line(raw):
+            out.insert(0, line)
+            if len(out) == n:
+                break
+    return out
 
 
 def read_document(path, source: str) -> ParsedDocument:

@@ -100,12 +100,18 @@ def read_official_document(lines: list[Line], meta: DocMeta) -> tuple[int, str |
     meta.issue = lines[at].text.replace(" ", "")
     if at > 0:
         meta.publisher = lines[at - 1].text.replace(" ", "").removesuffix("文件") or None
-    for ln in reversed(lines[-6:]):
-        m = DATE_RE.fullmatch(ln.text.replace(" ", ""))
-        if m:
-            meta.date = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-            break
+    meta.date = closing_date([ln.text for ln in lines[-6:]]) or meta.date
     return at + 1 + len(parts), "".join(parts)
+
+
+def closing_date(lines: list[str]) -> str | None:
+    """The date a document is signed with (落款): the last of ``lines`` (its final few) that holds only a full
+    date (``商都市自来水公司`` / ``2024年6月23日``), as ISO; else None."""
+    for line in reversed(lines):
+        m = DATE_RE.fullmatch(line.replace(" ", ""))
+        if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
+            return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    return None
 
 
 def read_web_header(lines: list[Line], meta: DocMeta) -> tuple[int, str | None]:

@@ -2,6 +2,7 @@
 metadata, deduplicated, with neighbouring chunks of one article merged into one passage."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -15,22 +16,28 @@ RRF_K = 60  # reciprocal-rank-fusion constant, the value of the RRF paper (Corma
 _BOOK_RE = re.compile(r"《[^》]{1,40}》")
 
 
+@functools.lru_cache(maxsize=256)
+def _query_cues(query: str) -> tuple[str | None, tuple[int, ...], str]:
+    """What a query names, read once per query (the boost runs for every pooled chunk): the issue number,
+    the months, and the query without its 《named publications》."""
+    m = re.search(r"第\s*(\d+)\s*期", query)
+    months = tuple(int(x) for x in re.findall(r"(?<!\d)(\d{1,2})\s*月", query))
+    return (m.group(1) if m else None), months, _BOOK_RE.sub("", query)
+
+
 def _metadata_boost(query: str, c: Chunk) -> float:
     """Questions that name an issue (第17期), a month (6月), a section, an article title or the publication
     (《商都高新区工作动态》) reach those articles. A section name counts only outside a named publication
     ("工作动态" in《商都高新区工作动态》is not the 【工作动态】 section of another bulletin)."""
+    issue, months, outside_books = _query_cues(query)
     boost = 0.0
     if c.bulletin and len(c.bulletin) >= 4 and c.bulletin in query:
         boost += 1.0
-    outside_books = _BOOK_RE.sub("", query)
-    if c.bulletin and len(c.bulletin) >= 4:
         outside_books = outside_books.replace(c.bulletin, "")
-    m = re.search(r"第\s*(\d+)\s*期", query)
-    if m and c.issue == m.group(1):
+    if issue and c.issue == issue:
         boost += 1.0
-    for month in re.findall(r"(?<!\d)(\d{1,2})\s*月", query):
-        if c.date and int(c.date[5:7]) == int(month):
-            boost += 0.5
+    if c.date:
+        boost += 0.5 * sum(1 for month in months if int(c.date[5:7]) == month)
     if c.section and c.section.strip("【】") in outside_books:
         boost += 0.5
     if c.title and len(c.title) >= 6 and c.title in query:

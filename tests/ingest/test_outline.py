@@ -3,7 +3,8 @@ import pytest
 
 from rag.ingest import parse_document, read_document
 from rag.ingest.blocks import Block, BlockKind, LoadedDocument
-from rag.ingest.outline import closing_date, hints_from_filename, parse_loaded
+from rag.ingest.outline import _last_lines, hints_from_filename, parse_loaded
+from rag.ingest.structure import closing_date
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -99,7 +100,7 @@ def test_unnumbered_headings_under_a_title_become_parts(tmp_path):
 ])
 def test_closing_date(text, date):
     """A notice's signature date is its date."""
-    assert closing_date(text) == date
+    assert closing_date(_last_lines(text)) == date
 
 
 def test_word_heading_styles_numbered_lists_and_tables_in_place(tmp_path):
