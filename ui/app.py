@@ -18,6 +18,7 @@ from rag.types import Answer, Outcome
 
 from .documents import (delete_documents, documents_table, reindex_or_undo, restore_documents, result_markdown,
                         store_uploads)
+from .limits import BodyLimit
 from .render import CSS, answer_html, as_text, sources_html
 from .state import AppState
 
@@ -233,6 +234,8 @@ def build_app(state: AppState) -> gr.Blocks:
 def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
            auth: tuple[str, str] | None = None, block: bool = True, chat_model=None):
     """Start the UI; returns (demo, url). The local model loads in the background."""
+    from starlette.middleware import Middleware
+
     state = AppState(settings, chat_model=chat_model)
     state.warm_up_async()
     demo = build_app(state)
@@ -240,5 +243,6 @@ def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share:
     _, url, _ = demo.launch(server_name=host, server_port=port, share=share, auth=auth,
                             auth_message="简报问答：请登录" if auth else None, prevent_thread_lock=not block,
                             max_file_size=f"{int(settings.upload_max_mb)}mb", css=CSS, quiet=not block,
-                            footer_links=["api"], theme=gr.themes.Soft())
+                            footer_links=["api"], theme=gr.themes.Soft(),
+                            app_kwargs={"middleware": [Middleware(BodyLimit)]})
     return demo, url
