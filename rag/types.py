@@ -160,11 +160,14 @@ class Answer:
     prompt_tokens: int | None = None
     passages: list[Citation] = field(default_factory=list)  # everything shown to the model
     outcome: Outcome = Outcome.MODEL
+    closest: list[Citation] = field(default_factory=list)  # a refusal's nearest passages (not evidence)
 
     def to_dict(self, full: bool = False) -> dict:
         d = {"question": self.question, "answer": self.answer, "refused": self.refused,
              "outcome": self.outcome.value, "citations": [asdict(c) for c in self.citations],
              "timings": self.timings}
+        if self.closest:
+            d["closest"] = [asdict(c) for c in self.closest]
         if full:
             d.update(standalone_question=self.standalone_question, backend=self.backend, fallback=self.fallback,
                      prompt_tokens=self.prompt_tokens, passages=[asdict(c) for c in self.passages])

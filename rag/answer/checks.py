@@ -12,6 +12,7 @@ from ..types import Hit
 from .citations import MARKER_RE, cited_numbers
 from .context import idf_from_hits
 from .question import ASKS_NUMBER, ASKS_PERSON, HAS_NUMBER
+from .tuning import TUNING
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
@@ -58,7 +59,7 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
         cited_hits = [passages[n - 1] for n in cited_numbers(text) if 1 <= n <= len(passages)]
         for name in person_names(body):
             if name not in question and not any(name in h.chunk.embed_text() and _coverage(question, h, passages)
-                                                >= 0.5 for h in cited_hits):
+                                                >= TUNING.cited_support for h in cited_hits):
                 return Problem(ProblemKind.PERSON_NOT_CITED,
                                f"model answer names {name}, whom no cited passage about the question mentions")
     if ASKS_NUMBER.search(question) and not HAS_NUMBER.search(body):
@@ -90,6 +91,6 @@ def repoint_number(text: str, question: str, passages: list[Hit]) -> str | None:
     holders = [i for i, p in enumerate(passages, 1) if nums and all(has_number(n, p.chunk.embed_text()) for n in nums)]
     for i in holders:
         emb = passages[i - 1].chunk.embed_text()
-        if toks and sum(t in emb for t in toks) / len(toks) >= 0.5:
+        if toks and sum(t in emb for t in toks) / len(toks) >= TUNING.cited_support:
             return MARKER_RE.sub(f"[{i}]", text)
     return None

@@ -5,10 +5,25 @@ from __future__ import annotations
 import re
 
 from ..text import has_word
+from ..types import issue_label
+from .tuning import TUNING
 
 MARKER_RE = re.compile(r"[\[【［]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
 REFUSAL_RE = re.compile(r"(未找到|没有找到|找不到|未提及|没有提及|未提供|没有提供|无法回答|无法确定|没有相关|无相关|不包含|未包含|没有具体|未说明|没有说明|未涉及)")
 NOT_FOUND = "在已收录的简报中未找到相关内容。"
+CLOSEST_LEAD = "最接近的内容："
+
+
+def refusal_text(closest) -> str:
+    """The refusal, naming the nearest passages (title, bulletin, 期号, date) so the user can judge:
+    "在已收录的简报中未找到相关内容。最接近的内容：《…》（周口示范区工作简报 第17期，2023-06-20）。"
+    ``closest``: :class:`~rag.types.Citation` objects (none: the plain refusal)."""
+    named = []
+    for c in closest:
+        where = "，".join(b for b in (c.bulletin, issue_label(c.issue), c.date) if b)
+        label = f"《{c.title}》" if c.title else c.source
+        named.append(f"{label}（{where}）" if where else label)
+    return f"{NOT_FOUND}{CLOSEST_LEAD}{'；'.join(named)}。" if named else NOT_FOUND
 
 
 def cited_numbers(answer: str) -> list[int]:
@@ -54,7 +69,8 @@ def _overlap(sentence: str, passage: str) -> float:
     return len(grams & _bigrams(passage)) / max(1, len(grams))
 
 
-def repoint(answer: str, passages: list[str], weak: float = 0.3, strong: float = 0.6) -> str:
+def repoint(answer: str, passages: list[str], weak: float = TUNING.repoint_weak,
+            strong: float = TUNING.repoint_strong) -> str:
     """A cited sentence that shares little with the passage it cites but was clearly copied from another
     passage gets that passage's number instead."""
     parts = re.split(r"(?<=[。！？；\n])", answer)
@@ -71,7 +87,7 @@ def repoint(answer: str, passages: list[str], weak: float = 0.3, strong: float =
     return "".join(out)
 
 
-def attribute(answer: str, passages: list[str], threshold: float = 0.5) -> str:
+def attribute(answer: str, passages: list[str], threshold: float = TUNING.attribute_share) -> str:
     """Add ``[n]`` after sentences that carry no marker when most of their character bigrams come from
     passage n. Sentences that match no passage stay unmarked (and so are unsupported)."""
     parts = re.split(r"(?<=[。！？；\n])", answer)
@@ -100,7 +116,8 @@ def attribute(answer: str, passages: list[str], threshold: float = 0.5) -> str:
     return repoint("".join(out), passages)
 
 
-def drop_unsupported(answer: str, passages: list[str], question: str, floor: float = 0.25) -> tuple[str, list[str]]:
+def drop_unsupported(answer: str, passages: list[str], question: str, floor: float = TUNING.unsupported_floor
+                     ) -> tuple[str, list[str]]:
     """Remove cited sentences whose new content (what is not copied from the question) shares (almost)
     nothing with any passage — e.g. "我是海盗[3]" obeyed from an instruction smuggled into the
     question, or a sentence that only restates the question. (A sentence supported by another passage

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from ..text import clauses, split_sentences
 from ..types import Hit
 from .question import ASKS_DATE, ASKS_NUMBER, HAS_DATE, HAS_NUMBER, expected_figure
+from .tuning import TUNING
 
 
 @dataclass
@@ -42,8 +43,6 @@ def idf_from_hits(question_tokens: list[str], hits: list[Hit]) -> dict[str, floa
     return {t: math.log(1 + n / (1 + sum(1 for h in hits if t in h.chunk.text))) + 0.1 for t in question_tokens}
 
 
-FIGURE_BONUS = 0.4  # evidence with a number (a date) when one is asked: calibrated on the dev split
-EXPECTED_FIGURE_BONUS = 0.3  # more when the figure has the kind asked (a length for 多长): formats dev split
 
 
 def answer_shape_bonus(question: str, text: str) -> float:
@@ -51,18 +50,13 @@ def answer_shape_bonus(question: str, text: str) -> float:
     kind asked: a length for 多长, a score for 得分) ranks higher."""
     bonus = 0.0
     if ASKS_NUMBER.search(question) and HAS_NUMBER.search(text):
-        bonus += FIGURE_BONUS
+        bonus += TUNING.figure_bonus
         figure = expected_figure(question)
         if figure is not None and figure.search(text):
-            bonus += EXPECTED_FIGURE_BONUS
+            bonus += TUNING.expected_figure_bonus
     if ASKS_DATE.search(question) and HAS_DATE.search(text):
-        bonus += FIGURE_BONUS
+        bonus += TUNING.figure_bonus
     return bonus
-
-
-TOPIC_WEIGHT = 0.5  # question words in the article title already chose the article; inside it the other words
-# pick the sentence ("推进会指出哪些方面是薄弱环节": 指出/薄弱环节, not the opening line that repeats 推进会).
-# Calibrated on the dev splits (eval/questions.jsonl, eval/formats.jsonl).
 
 
 def best_window(question_tokens: list[str], text: str, budget: int, idf: dict[str, float] | None = None,
@@ -70,14 +64,14 @@ def best_window(question_tokens: list[str], text: str, budget: int, idf: dict[st
     """The span of at most ``budget`` characters, made of whole clauses, that holds the most question
     content (IDF-weighted, plus a bonus when it has the number/date asked for); then grown to use the
     rest of the budget, forward first. Words found in ``topic`` (the article title) count
-    ``TOPIC_WEIGHT`` when the span is chosen; the returned score weighs every word fully, so it compares
+    ``TUNING.topic_weight`` when the span is chosen; the returned score weighs every word fully, so it compares
     across passages."""
     spans = clauses(text)
     if not spans:
         return 0, len(text), 0.0
     weights = {t: (idf or {}).get(t, 1.0) for t in question_tokens}
     total = sum(weights.values()) or 1.0
-    choose = {t: w * (TOPIC_WEIGHT if topic and t in topic else 1.0) for t, w in weights.items()}
+    choose = {t: w * (TUNING.topic_weight if topic and t in topic else 1.0) for t, w in weights.items()}
 
     def score(lo: int, hi: int, w: dict[str, float] = weights) -> float:
         window = text[spans[lo][0]:spans[hi][1]]
@@ -122,13 +116,10 @@ def trim_passage(hit: Hit, question_tokens: list[str], budget: int, idf: dict[st
                hit.score, hit.rank)
 
 
-STRONG_WINDOW = 0.6  # a passage past the first two is shown only when its best window holds this much
-
-
 def passages_to_show(question_tokens: list[str], hits: list[Hit], budget: int, idf: dict[str, float] | None,
                      question: str, multi_part: bool = False, scores: list[float] | None = None) -> list[Hit]:
     """The passages worth the prompt's time. The first two always; each later one only for a question in
-    several parts, or when it matches the question strongly (``STRONG_WINDOW``) or better than every
+    several parts, or when it matches the question strongly (``TUNING.strong_window``) or better than every
     passage before it (``scores``: their best-window scores, when the caller has them). Prompt reading dominates the first token on a 2-core CPU (~15 ms a token, a
     passage ~90 tokens), and on the eval set a weak third passage was never the one an answer needed."""
     kept = []
@@ -136,7 +127,7 @@ def passages_to_show(question_tokens: list[str], hits: list[Hit], budget: int, i
     for n, h in enumerate(hits):
         score = scores[n] if scores is not None else best_window(question_tokens, h.chunk.text, budget, idf, question,
                                                                                h.chunk.title or "")[2]
-        if n < 2 or multi_part or score >= STRONG_WINDOW or score > best:
+        if n < 2 or multi_part or score >= TUNING.strong_window or score > best:
             kept.append(h)
         best = max(best, score)
     return kept

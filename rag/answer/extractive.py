@@ -8,6 +8,7 @@ from ..text import ITEM_START, content_tokens, sanitise_passage
 from ..types import Hit, issue_label
 from .context import best_window, idf_from_hits
 from .question import ASKS_NUMBER, HAS_NUMBER, UNIT_ASKED, MetaField, asks_list, expected_figure, metadata_asked
+from .tuning import TUNING
 
 
 def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple[str, list[int]]:
@@ -39,7 +40,6 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
 
 # items one per line, or inline after a "；"/"。" (the item markers are the paragraph rebuilder's own)
 _ITEM_SPLIT_RE = re.compile(rf"\n|(?<=[；;。])\s*(?={ITEM_START.pattern.removeprefix('^')})")
-ITEM_HEAD_CHARS = 16  # an item's head ("服务存储" of "1.服务存储：会员每提供…") is shown alone when this short
 
 
 def list_items(passage: str, span: str) -> str:
@@ -78,12 +78,9 @@ def list_items(passage: str, span: str) -> str:
         head, rest = (line[:colon_at.start()], line[colon_at.end():]) if colon_at else (line, "")
         # the head alone when what follows it is a long explanation ("服务存储：会员每提供1小时服务…"); a short
         # value stays ("时间：6月1日")
-        items.append(head if len(head) <= ITEM_HEAD_CHARS and len(rest) > ITEM_VALUE_CHARS else
+        items.append(head if len(head) <= TUNING.item_head_chars and len(rest) > TUNING.item_value_chars else
                      _tidy(line.rstrip("；;。，")))
     return lead + "；".join(items) if len(items) >= 2 else ""
-
-
-ITEM_VALUE_CHARS = 12  # a value after "名称：" longer than this is an explanation, dropped from a list answer
 
 
 def _marker_style(marker: str) -> str:
@@ -135,8 +132,6 @@ def paired_numbers(question: str, hits: list[Hit]) -> list[tuple[str, int]]:
     return out
 
 
-META_MATCH = 0.5  # share of the question's words a lower passage must hold to answer a metadata question
-
 _FIELD_OF = {MetaField.ISSUE: "issue", MetaField.DATE: "date", MetaField.SECTION: "section",
              MetaField.PUBLICATION: "bulletin"}
 
@@ -144,7 +139,7 @@ _FIELD_OF = {MetaField.ISSUE: "issue", MetaField.DATE: "date", MetaField.SECTION
 def metadata_answer(question: str, hits: list[Hit]) -> str:
     """A question about where an article was published (issue, publication date, section, bulletin) is
     answered from the metadata of the best passage that has every field asked — a lower one only when it holds
-    at least ``META_MATCH`` of the question's words (another article's issue is no answer). Empty when the
+    at least ``TUNING.meta_match`` of the question's words (another article's issue is no answer). Empty when the
     question asks none, or no passage qualifies."""
     asked = metadata_asked(question)
     if not asked:
@@ -155,7 +150,7 @@ def metadata_answer(question: str, hits: list[Hit]) -> str:
         if not all(getattr(c, _FIELD_OF[f]) for f in asked):
             continue
         text = c.embed_text()
-        if n > 1 and (not toks or sum(t in text for t in toks) / len(toks) < META_MATCH):
+        if n > 1 and (not toks or sum(t in text for t in toks) / len(toks) < TUNING.meta_match):
             continue  # a lower passage answers only when it is about what the question names
 
         bits = []

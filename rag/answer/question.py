@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from dataclasses import dataclass
 from enum import Enum
 
 from ..errors import QuestionError
@@ -25,6 +26,11 @@ HAS_NUMBER = re.compile(r"\d+\.\d+|\d{5,}|(?!十分|万分)[\d一二三四五六
 HAS_DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年")
 ASKS_PERSON = re.compile(r"(谁|哪位|哪一位|何人|哪些人|哪个领导|哪名)")
 UNIT_ASKED = re.compile(r"(?:多少|几)([个名次人项份户条座天支所家位场处件吨元万])")
+ASKS_PLACE = re.compile(r"(哪里|哪儿|何地|何处|什么地方|地点|在哪(?!一?[期版天日年月个份位])|"
+                        r"哪个(?:街道|乡镇|镇|村|社区|县|区|市|地方|单位))")
+# which came first / what happened before or after: two events are needed, not one fact
+ASKS_ORDER = re.compile(r"((?:哪个|哪一?项|哪件事?|哪一个|谁)(?:先|更早|更晚|在前|在后|最早|最晚)|先.{1,16}还是|"
+                        r"先后|顺序|之前|之后|以前|以后|最早|最晚|早于|晚于)")
 ASKS_LIST = re.compile(r"(哪些|哪几|哪[两二三四五六七八九十]个|哪[两二三四五六七八九十]项|哪[两二三四五六七八九十]方面|包括什么|包括哪)")
 
 # The kind of figure a number question expects, by what it asks ("多长" → a length): evidence with such a
@@ -52,6 +58,11 @@ def expected_figure(question: str) -> re.Pattern | None:
     if m:
         alts.append(_FIGURE + re.escape(m.group(1)))
     return re.compile("|".join(f"(?:{a})" for a in alts)) if alts else None
+
+
+def asks_time_order(question: str) -> bool:
+    """The question is about the order of events (哪个先 / 之后 / 最早)."""
+    return bool(ASKS_ORDER.search(question))
 
 
 def asks_list(question: str) -> bool:
@@ -146,3 +157,39 @@ def split_parts(question: str) -> list[str]:
 def looks_like_followup(question: str) -> bool:
     q = question.strip()
     return bool(_FOLLOWUP_RE.search(q)) or len(word_chars(q)) <= 4
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a (stand-alone) question asks for, read once per question; every later stage decides on these
+    fields, never on the question's wording again."""
+
+    question: str
+    number: bool
+    date: bool
+    person: bool
+    place: bool
+    list: bool
+    time_order: bool
+    metadata: frozenset[MetaField]
+    with_meta: bool  # the prompt shows each passage's bulletin / 期号 / date / 栏目
+    parts: tuple[str, ...]  # a compound question's parts (one part: the question)
+    followup: bool  # it was read with the conversation before it
+
+    @property
+    def multi_part(self) -> bool:
+        return len([p for p in self.parts if len(p) >= 6]) >= 2
+
+    @property
+    def spans_passages(self) -> bool:
+        """The answer needs several facts (a list, an order of events): passages get more room."""
+        return self.list or self.time_order
+
+
+def analyse(question: str, followup: bool = False) -> Intent:
+    """The typed intent of a stand-alone question."""
+    return Intent(question=question, number=bool(ASKS_NUMBER.search(question)),
+                  date=bool(ASKS_DATE.search(question)), person=bool(ASKS_PERSON.search(question)),
+                  place=bool(ASKS_PLACE.search(question)), list=asks_list(question),
+                  time_order=asks_time_order(question), metadata=metadata_asked(question),
+                  with_meta=wants_metadata(question), parts=tuple(split_parts(question)), followup=followup)

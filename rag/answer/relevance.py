@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..text import content_tokens
 from ..types import Hit
 from .context import coverage, idf_from_hits, sentence_scores
+from .tuning import TUNING
 
 
 @dataclass
@@ -22,11 +23,8 @@ class Relevance:
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
-PARAPHRASE_DENSE = 0.88  # cosine at which a passage sharing none of the question's words is still taken as on topic
-
-
-def judge_relevance(question: str, hits: list[Hit], min_coverage: float = 0.34, min_dense: float = 0.86
-                    ) -> Relevance:
+def judge_relevance(question: str, hits: list[Hit], min_coverage: float = TUNING.min_coverage,
+                    min_dense: float = TUNING.min_dense) -> Relevance:
     """Decide whether the passages can possibly answer the question (else refuse without the LLM).
 
     Relevant when enough of the question's content words appear in one passage, or the question is

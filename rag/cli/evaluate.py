@@ -24,10 +24,16 @@ from .base import LLM_CHOICES, fail, main, settings_with_llm
 @click.option("--retrieval-only", is_flag=True, help="Score retrieval only; no answers.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Report folder (default reports/<time>-<dataset>-<llm>); an existing one resumes.")
+@click.option("--protocol", type=click.Choice(["retrieval", "paper"]), default="retrieval", show_default=True,
+              help="RGB only: 'retrieval' indexes all passages and retrieves (open retrieval); 'paper' gives each "
+                   "question its 5 passages as RGB's paper does, at each --noise rate.")
+@click.option("--noise", default="0,0.2,0.4,0.6,0.8,1", show_default=True,
+              help="RGB paper protocol: comma-separated noise rates (1 measures rejection).")
 @click.option("--compare", nargs=2, type=click.Path(exists=True, path_type=Path), metavar="A.json B.json",
               help="Compare two report.json files instead of running.")
 @click.pass_context
-def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out_dir, compare, split):
+def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out_dir, compare, split, protocol,
+             noise):
     """Score retrieval and answers against a question set; print a table and write reports.
 
     \b
@@ -35,6 +41,7 @@ def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out
       rag eval
       rag eval --llm extractive --mode bm25 --out reports/bm25
       rag eval --dataset rgb --limit 100
+      rag eval --dataset rgb --protocol paper --noise 0,0.8,1
       rag eval --compare reports/a/report.json reports/b/report.json
     """
     import time
@@ -49,6 +56,9 @@ def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out
     settings = settings_with_llm(ctx, llm)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out_dir = out_dir or Path("reports") / f"{stamp}-{dataset}-{settings.llm}"
+    if dataset == "rgb" and protocol == "paper":
+        _rgb_paper(settings, limit, noise, out_dir)
+        return
     if dataset == "rgb":
         from ..eval.rgb import load_rgb, prepare_rgb, rgb_path, rgb_settings
         from ..index import update_index
@@ -98,3 +108,41 @@ def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out
     json_path, md_path, html_path = write_reports(report, out_dir)
     click.echo(format_table(report))
     click.echo(f"\nReports: {json_path}, {md_path}, {html_path}", err=True)
+
+
+def _rgb_paper(settings, limit: int | None, noise: str, out_dir: Path) -> None:
+    """RGB zh_refine by its paper's protocol: 5 given passages per question at each noise rate."""
+    from ..answer import Assistant
+    from ..embeddings import make_embedder
+    from ..eval.rgb import load_rgb, rgb_path
+    from ..eval.rgb_paper import PassagesOnly, paper_table, run_paper
+
+    try:
+        noises = sorted({float(n) for n in noise.split(",") if n.strip()})
+    except ValueError:
+        fail(f"--noise takes comma-separated rates between 0 and 1, not {noise!r}")
+    if not noises or any(not 0 <= n <= 1 for n in noises):
+        fail(f"--noise takes comma-separated rates between 0 and 1, not {noise!r}")
+    try:
+        rows = load_rgb(rgb_path(), limit)
+    except (OSError, ValueError) as exc:
+        fail(str(exc))
+    embedder = make_embedder(settings)
+
+    def factory():
+        assistant = Assistant(settings, PassagesOnly(embedder))
+        if settings.llm == "local":
+            click.echo("Loading the local model…", err=True)
+        assistant.warm_up()
+        return assistant
+
+    report = run_paper(factory, embedder, rows, noises, out_dir)
+    report["run"] = {"dataset": "rgb", "protocol": "paper", "backend": settings.llm, "questions": len(rows),
+                     "noise": noises, "passage_chars": settings.passage_chars,
+                     "context_passages": settings.context_passages}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    table = paper_table(report, label=f"ours ({settings.llm})")
+    (out_dir / "report.md").write_text(f"# RGB zh_refine, paper protocol\n\n{table}\n", encoding="utf-8")
+    click.echo(table)
+    click.echo(f"\nReports: {out_dir / 'report.json'}, {out_dir / 'report.md'}", err=True)

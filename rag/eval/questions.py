@@ -8,7 +8,8 @@ from pathlib import Path
 
 SPLITS = ("dev", "test")
 FILTER_KEYS = {"source", "issue", "section", "date_from", "date_to"}
-TYPES = ("number", "date", "person", "place", "factoid", "metadata", "paraphrase", "multi", "followup", "unanswerable")
+TYPES = ("number", "date", "person", "place", "factoid", "metadata", "paraphrase", "multi", "followup", "list",
+         "time_order", "unanswerable", "near_miss")
 
 
 @dataclass

@@ -237,3 +237,18 @@ def test_usage_is_per_request_under_concurrency(fake_index_settings):
         answers = list(pool.map(a.ask, questions))
     alone = {q: a.ask(q).prompt_tokens for q in set(questions)}
     assert [ans.prompt_tokens for ans in answers] == [alone[q] for q in questions]
+
+
+def test_stream_reads_top_to_bottom_in_under_50_lines():
+    """#14: the answer pipeline's entry point stays short; the stages are named methods and rules."""
+    import inspect
+
+    assert len(inspect.getsource(Assistant.stream).splitlines()) < 50
+
+
+def test_a_refusal_shows_the_closest_passages(fake_index_settings):
+    a, _ = assistant(fake_index_settings, "资料中没有相关信息。")
+    ans = a.ask("示范区信访案件化解群众满意率在2019年是多少？")  # the year is in no passage: the gate refuses
+    assert ans.refused and ans.closest and "最接近的内容" in ans.answer
+    assert ans.closest[0].title and ans.closest[0].title in ans.answer
+    assert ans.to_dict()["closest"][0]["source"] == ans.closest[0].source

@@ -41,3 +41,16 @@ def test_sentences_no_cited_passage_supports_are_dropped():
     assert same == "满意率达到99.01%[1]。" and none == []
     short, _ = drop_unsupported("300余份[2]", passages, "发放了多少份？")
     assert short == "300余份[2]"
+
+
+def test_a_refusal_names_the_closest_passages():
+    from rag.answer.citations import NOT_FOUND, refusal_text
+    from rag.types import Citation
+
+    a = Citation(1, "003.txt", "周口示范区工作简报", "17", "2023-06-20", "【工作动态】", "议事代表名单公示", "…", 0, 1, 0.5)
+    b = Citation(2, "通知.ofd", None, "商文明委〔2024〕6号", None, None, None, "…", 0, 1, 0.4)
+    text = refusal_text([a, b])
+    assert text.startswith(NOT_FOUND)
+    assert "《议事代表名单公示》（周口示范区工作简报，第17期，2023-06-20）" in text and "通知.ofd（商文明委〔2024〕6号）" in text
+    assert refusal_text([]) == NOT_FOUND
+    assert is_refusal(text)

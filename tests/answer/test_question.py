@@ -119,7 +119,7 @@ def test_metadata_asked(question, fields):
     ("报道商都港物流园一期项目开工的记者是谁？", False),  # 一期 is the project's phase
     ("第17期简报的头条是什么？", True), ("这条消息刊登在哪一期？", True), ("王建国是什么职务？", False),
 ])
-def test_wants_metadata(question, wants):
+def test_wants_metadata_cues(question, wants):
     assert wants_metadata(question) is wants
 
 
@@ -154,3 +154,26 @@ def test_asks_number_only_for_a_question_word(question, asks):
                                        ("总投资1.2亿", True), ("今年78岁", True)])
 def test_has_number(text, has):
     assert bool(HAS_NUMBER.search(text)) is has
+
+
+@pytest.mark.parametrize("question, fields", [
+    ("示范区信访案件化解群众满意率是多少？", {"number"}),
+    ("表彰大会是哪天召开的？", {"date"}),
+    ("推进会由谁主持？", {"person"}),
+    ("摄影展在哪里举行？", {"place"}),
+    ("三廉具体指哪三项？", {"list"}),
+    ("培训会和交流活动哪个先举办？", {"time_order"}),
+    ("调研结束之后，督导组接着做了什么？", {"time_order"}),
+    ("这篇报道刊登在哪一期简报上？", {"metadata"}),
+    ("首先开展先进典型评选的是哪个街道？", {"place"}),  # 首先/先进 are no question of order
+    ("搬口街道共发放征兵宣传手册多少份？又组织了多少名适龄青年体检？", {"number", "multi_part"}),
+])
+def test_analyse(question, fields):
+    from rag.answer.question import analyse
+
+    intent = analyse(question)
+    got = {f for f in ("number", "date", "person", "place", "list", "time_order", "multi_part") if getattr(intent, f)}
+    if intent.metadata:
+        got.add("metadata")
+    assert got == fields
+    assert intent.spans_passages == bool(fields & {"list", "time_order"})

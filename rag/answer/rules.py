@@ -1,0 +1,180 @@
+"""Verification rules: what happens to a model's draft answer before the user sees it. Each rule is a small
+named class that looks at the draft and the context and returns a typed :class:`Verdict` (or None: no
+opinion); :func:`verify` asks them in order and the first verdict wins. Two chains:
+
+* the model **refused** (or echoed the question): ``REFUSAL_RULES`` try to answer anyway — ask again with the
+  best passage alone, answer from the passages' metadata, quote a passage that matches strongly — else refuse;
+* the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list, re-point a
+  figure cited to the wrong passage, and replace or refuse an answer whose figure or person no cited passage
+  holds (a guess).
+
+Nothing here reads the wording of a message: decisions are :class:`Action` and :class:`~rag.types.Outcome`."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ..types import Hit, Outcome
+from .checks import NUMBER_RE, Problem, ProblemKind, repoint_number
+from .citations import MARKER_RE
+from .extractive import extractive_answer, metadata_answer, paired_numbers
+from .question import Intent
+from .relevance import Relevance, missing_tokens
+from .tuning import TUNING, Tuning
+
+
+class Action(Enum):
+    KEEP = "keep"  # show the draft
+    REPLACE = "replace"  # show ``Verdict.text`` instead
+    REFUSE = "refuse"  # the documents do not hold the answer
+
+
+@dataclass(frozen=True)
+class Verdict:
+    rule: str
+    action: Action
+    outcome: Outcome
+    text: str = ""
+    reason: str | None = None  # shown as Answer.fallback (why the model's answer was not shown as it was)
+    widened: tuple[int, Hit] | None = None  # passage n was widened for a retry: cite the wider one
+
+
+@dataclass
+class Evidence:
+    """What the rules look at: the question's intent and the passages shown to the model."""
+
+    intent: Intent
+    passages: list[Hit]
+    tokens: list[str]
+    relevance: Relevance
+    window_scores: list[float]  # each passage's best-window score
+    retry: Callable[[int], tuple[str, Hit] | None] = lambda n: None  # ask again with passage n alone
+    tuning: Tuning = TUNING
+
+
+@dataclass
+class Draft:
+    """The model's answer after its citations were normalised, attributed and unsupported sentences dropped."""
+
+    text: str
+    refused: bool
+    problem: Problem | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class RetryWithBestPassage:
+    """A small model refuses when distractors crowd a cut-off passage: ask once more with the passage whose
+    best window matches most (or the first, when only its meaning is close), given twice the room."""
+    name = "retry_with_best_passage"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        t = e.tuning
+        if not (e.relevance.coverage >= t.retry_coverage or e.relevance.dense >= t.paraphrase_dense):
+            return None
+        score, n = max((sc, n) for n, sc in enumerate(e.window_scores, 1))
+        if score < t.retry_window:
+            if e.relevance.dense < t.paraphrase_dense:
+                return None
+            n = 1  # no passage shares the question's words, but the first is close in meaning (a paraphrase)
+        got = e.retry(n)
+        if got is None:
+            return None
+        text, wide = got
+        return Verdict(self.name, Action.REPLACE, Outcome.MODEL_RETRY, text,
+                       "model refused with all passages; answered from the best-matching one", (n, wide))
+
+
+class AnswerFromMetadata:
+    """An issue, date or 栏目 question is answered from the passages' metadata."""
+    name = "answer_from_metadata"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        text = metadata_answer(e.intent.question, e.passages)
+        return Verdict(self.name, Action.REPLACE, Outcome.METADATA, text,
+                       "model refused; answered from the passage metadata") if text else None
+
+
+class QuoteStrongEvidence:
+    """A sentence matches the question strongly and no question word is missing: quote it."""
+    name = "quote_strong_evidence"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if e.relevance.sentence < e.tuning.extract_sentence or missing_tokens(e.tokens, e.passages):
+            return None
+        text = extractive_answer(e.intent.question, e.passages)[0]
+        return Verdict(self.name, Action.REPLACE, Outcome.EXTRACTED, text,
+                       "model refused although a passage matches the question") if text else None
+
+
+class FigureOfTheNamedThing:
+    """A list ("许湾街道58名、文昌街道57名…") is where a small model picks the wrong figure: when the passage
+    pairs the name asked with one figure and the answer states another, answer with the passage's pair."""
+    name = "figure_of_the_named_thing"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if d.problem:
+            return None
+        pairs = paired_numbers(e.intent.question, e.passages)
+        if not pairs or len({NUMBER_RE.search(c).group(0) for c, _ in pairs}) > 1:
+            return None  # nothing paired, or the names pair with different figures: trust the model
+        stated = NUMBER_RE.findall(MARKER_RE.sub("", d.text))
+        if any(NUMBER_RE.search(c).group(0) in stated for c, _ in pairs):
+            return None
+        return Verdict(self.name, Action.REPLACE, Outcome.REPAIRED,
+                       "；".join(f"{c}[{n}]" for c, n in pairs[:2]) + "。",
+                       "model answer's figure differs from the one the passage gives for the name asked")
+
+
+class RepointFigure:
+    """The answer's figure is in another passage than the one cited, and that passage is about the question:
+    cite it instead."""
+    name = "repoint_figure"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if not d.problem or d.problem.kind is not ProblemKind.FIGURE_NOT_CITED:
+            return None
+        moved = repoint_number(d.text, e.intent.question, e.passages)
+        return Verdict(self.name, Action.REPLACE, Outcome.REPAIRED, moved) if moved else None
+
+
+GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED, ProblemKind.PERSON_NOT_CITED)
+
+
+class FailedCheck:
+    """Any other failed check: a figure or person that no cited passage holds is a guess — refuse rather
+    than show it; otherwise quote the evidence; a missing number with nothing to quote keeps the answer."""
+    name = "failed_check"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if not d.problem:
+            return None
+        guessed = d.problem.kind in GUESSES
+        extracted = "" if guessed else extractive_answer(e.intent.question, e.passages)[0]
+        if extracted:
+            return Verdict(self.name, Action.REPLACE, Outcome.EXTRACTED, extracted, d.problem.message)
+        if d.problem.kind is ProblemKind.NUMBER_MISSING:
+            return Verdict(self.name, Action.KEEP, Outcome.MODEL, d.text, d.problem.message)
+        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED, reason=d.problem.message)
+
+
+class Refuse:
+    """Last of the refusal chain: the model said the documents do not hold the answer, and nothing above
+    found it either."""
+    name = "refuse"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED)
+
+
+REFUSAL_RULES = (RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
+ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), FailedCheck())
+
+
+def verify(draft: Draft, evidence: Evidence) -> Verdict:
+    """The first verdict of the chain for this draft; KEEP when no rule objects."""
+    for rule in REFUSAL_RULES if draft.refused else ANSWER_RULES:
+        verdict = rule(draft, evidence)
+        if verdict is not None:
+            return verdict
+    return Verdict("none", Action.KEEP, Outcome.MODEL, draft.text)

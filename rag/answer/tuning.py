@@ -1,0 +1,45 @@
+"""Every threshold of the answer stage, in one object, each with how it was calibrated. Modules read
+``TUNING``; a test or an experiment passes another ``Tuning`` (``dataclasses.replace(TUNING, …)``).
+
+Calibration sets: the sample set (eval/questions.jsonl, 93 questions, dev part) and the formats set
+(eval/formats.jsonl, 125 questions over 20 files of other shapes, dev part). Test parts are report-only."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tuning:
+    # --- the relevance gate (relevance.py): can these passages answer at all? ---
+    min_coverage: float = 0.34  # share of the question's content words in one passage; sample dev: unanswerable
+    #                             questions sit below 0.3, answerable ones above 0.4
+    min_dense: float = 0.86  # e5 cosine question↔passage: off-topic questions score ~0.80, paraphrases ≥ 0.86
+    paraphrase_dense: float = 0.88  # a passage sharing none of the question's words is still on topic (retry)
+
+    # --- the model refused: try again or extract (assistant.py, rules.py) ---
+    retry_coverage: float = 0.6  # ask again with the best passage alone when it holds this share of the words
+    retry_window: float = 0.5  # …and its best window scores at least this (else the first passage, if close)
+    extract_sentence: float = 0.75  # quote the passages instead when one sentence matches this well and no
+    #                                 question word is missing (sample dev: 0 wrong extractions at 0.75)
+
+    # --- the context (context.py) ---
+    list_budget_factor: int = 2  # list / time-order / multi-part questions: twice the room per passage
+    figure_bonus: float = 0.4  # a window with a number (date) when one is asked: sample dev split
+    expected_figure_bonus: float = 0.3  # more when the figure is of the kind asked (公里 for 多长): formats dev
+    topic_weight: float = 0.5  # title words chose the article; inside it the other words pick the span
+    strong_window: float = 0.6  # a passage past the first two is shown only with a window this strong
+
+    # --- citations and checks (citations.py, checks.py) ---
+    attribute_share: float = 0.5  # an uncited sentence is given the passage holding this share of its words
+    repoint_weak: float = 0.3  # a cited passage this weakly supporting its sentence…
+    repoint_strong: float = 0.6  # …is swapped for one supporting it this strongly
+    unsupported_floor: float = 0.25  # a sentence supported below this by every passage is dropped
+    cited_support: float = 0.5  # a cited passage must hold this share of the question's words (checks)
+
+    # --- the extractive answerer (extractive.py) ---
+    item_head_chars: int = 16  # a list item's head ("服务存储：…") is shown alone when this short
+    item_value_chars: int = 12  # a "名称：value" longer than this is an explanation, dropped from a list
+    meta_match: float = 0.5  # share of the question's words a lower passage needs to answer metadata
+
+
+TUNING = Tuning()

@@ -1,0 +1,136 @@
+"""Each verification rule of rag/answer/rules.py on its own, table-driven: the draft and evidence it sees,
+the verdict it returns (None: no opinion); then the chains' order through ``verify``."""
+import pytest
+
+from rag.answer.checks import Problem, ProblemKind
+from rag.answer.question import analyse
+from rag.answer.relevance import Relevance
+from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AnswerFromMetadata, Draft, Evidence, FailedCheck,
+                              FigureOfTheNamedThing, QuoteStrongEvidence, Refuse, RepointFigure, RetryWithBestPassage,
+                              verify)
+from rag.text import content_tokens
+from rag.types import Chunk, Hit, Outcome
+
+STREETS = "示范区3个街道共确定议事代表165名，其中许湾街道58名、文昌街道57名、搬口街道50名。"
+SATISFACTION = "2023年，示范区信访案件化解群众满意率达到99.01%。"
+OTHER = "川汇区开展文明交通志愿服务活动，共出动志愿者200人次。"
+
+
+def hit(text, title="标题", issue=None, date=None, n=0):
+    return Hit(Chunk(source=f"s{n}.txt", article_no=0, text=text, start=0, end=len(text), title=title, issue=issue,
+                     date=date, bulletin="周口示范区工作简报" if issue else None), 1.0, dense=0.9)
+
+
+def evidence(question, texts, coverage=0.7, sentence=0.8, dense=0.9, scores=None, retry=None, **meta):
+    hits = [hit(t, n=i, **meta) for i, t in enumerate(texts)]
+    rel = Relevance(coverage, sentence, dense, [], True)
+    return Evidence(analyse(question), hits, content_tokens(question), rel, scores or [0.8] * len(hits),
+                    retry=retry or (lambda n: None))
+
+
+def problem(kind):
+    return Problem(kind, kind.value)
+
+
+@pytest.mark.parametrize("coverage, dense, scores, expect_n", [
+    (0.7, 0.80, [0.3, 0.9], 2),  # the best-window passage is asked again
+    (0.2, 0.80, [0.3, 0.9], None),  # too little of the question in the passages: no retry
+    (0.7, 0.80, [0.3, 0.4], None),  # no window strong enough and not a paraphrase
+    (0.2, 0.90, [0.3, 0.4], 1),  # a paraphrase: the first passage
+])
+def test_retry_with_best_passage(coverage, dense, scores, expect_n):
+    asked = []
+
+    def retry(n):
+        asked.append(n)
+        return f"答案[{n}]。", hit("宽的段落")
+
+    e = evidence("许湾街道确定了多少名议事代表？", [OTHER, STREETS], coverage=coverage, dense=dense, scores=scores,
+                 retry=retry)
+    v = RetryWithBestPassage()(Draft("未找到", refused=True), e)
+    if expect_n is None:
+        assert v is None and not asked
+    else:
+        assert asked == [expect_n] and v.action is Action.REPLACE and v.outcome is Outcome.MODEL_RETRY
+        assert v.widened[0] == expect_n and v.text == f"答案[{expect_n}]。"
+
+
+@pytest.mark.parametrize("question, meta, answered", [
+    ("这篇关于议事代表的报道刊登在哪一期简报上？", {"issue": "17", "date": "2023-06-20"}, "第17期"),
+    ("这篇关于议事代表的报道刊登在哪一期简报上？", {}, None),  # no metadata to answer from
+    ("许湾街道确定了多少名议事代表？", {"issue": "17"}, None),  # not a metadata question
+])
+def test_answer_from_metadata(question, meta, answered):
+    v = AnswerFromMetadata()(Draft("未找到", refused=True), evidence(question, [STREETS], **meta))
+    if answered is None:
+        assert v is None
+    else:
+        assert v.outcome is Outcome.METADATA and answered in v.text
+
+
+@pytest.mark.parametrize("question, sentence, answered", [
+    ("示范区信访案件化解群众满意率是多少？", 0.8, "99.01%"),
+    ("示范区信访案件化解群众满意率是多少？", 0.5, None),  # the match is not strong enough to quote
+    ("示范区信访案件化解群众满意率在2022年是多少？", 0.8, None),  # a question word (2022) is in no passage
+])
+def test_quote_strong_evidence(question, sentence, answered):
+    v = QuoteStrongEvidence()(Draft("未找到", refused=True), evidence(question, [SATISFACTION], sentence=sentence))
+    if answered is None:
+        assert v is None
+    else:
+        assert v.outcome is Outcome.EXTRACTED and answered in v.text and "[1]" in v.text
+
+
+@pytest.mark.parametrize("draft, prob, repaired", [
+    ("文昌街道确定了58名议事代表[1]。", None, "文昌街道57名"),  # the neighbour's figure: repaired
+    ("文昌街道确定了57名议事代表[1]。", None, None),  # the right figure
+    ("文昌街道确定了58名议事代表[1]。", ProblemKind.FIGURE_NOT_CITED, None),  # another rule's case
+])
+def test_figure_of_the_named_thing(draft, prob, repaired):
+    d = Draft(draft, refused=False, problem=problem(prob) if prob else None)
+    v = FigureOfTheNamedThing()(d, evidence("文昌街道确定了多少名议事代表？", [STREETS]))
+    if repaired is None:
+        assert v is None
+    else:
+        assert v.outcome is Outcome.REPAIRED and repaired in v.text and v.text.endswith("[1]。")
+
+
+@pytest.mark.parametrize("draft, prob, texts, moved", [
+    ("满意率达到99.01%[1]。", ProblemKind.FIGURE_NOT_CITED, [OTHER, SATISFACTION], "满意率达到99.01%[2]。"),
+    ("满意率达到99.01%[1]。", ProblemKind.FIGURE_NOT_CITED, [OTHER, "某单位满意率99.01%。"], None),  # off topic
+    ("满意率达到99.01%[1]。", ProblemKind.NUMBER_MISSING, [OTHER, SATISFACTION], None),
+    ("满意率达到99.01%[1]。", None, [OTHER, SATISFACTION], None),
+])
+def test_repoint_figure(draft, prob, texts, moved):
+    d = Draft(draft, refused=False, problem=problem(prob) if prob else None)
+    v = RepointFigure()(d, evidence("示范区信访案件化解群众满意率是多少？", texts))
+    assert (v.text if v else None) == moved
+
+
+@pytest.mark.parametrize("prob, action, outcome", [
+    (ProblemKind.FIGURE_NOT_SHOWN, Action.REFUSE, Outcome.REFUSED),  # a guessed figure is never shown
+    (ProblemKind.PERSON_NOT_CITED, Action.REFUSE, Outcome.REFUSED),
+    (ProblemKind.NO_CITATION, Action.REPLACE, Outcome.EXTRACTED),  # the evidence is quoted instead
+    (None, None, None),
+])
+def test_failed_check(prob, action, outcome):
+    d = Draft("满意率很高。", refused=False, problem=problem(prob) if prob else None)
+    v = FailedCheck()(d, evidence("示范区信访案件化解群众满意率是多少？", [SATISFACTION]))
+    if prob is None:
+        assert v is None
+    else:
+        assert (v.action, v.outcome) == (action, outcome) and v.reason == prob.value
+
+
+def test_failed_check_keeps_an_answer_without_the_number_when_nothing_can_be_quoted():
+    d = Draft("川汇区开展了活动[1]。", refused=False, problem=problem(ProblemKind.NUMBER_MISSING))
+    v = FailedCheck()(d, evidence("示范区议事代表名单公示了几天？", ["川汇区开展文明交通志愿服务活动。"]))
+    assert v.action is Action.KEEP and v.outcome is Outcome.MODEL and v.reason
+
+
+def test_the_chains_end_in_a_verdict():
+    assert isinstance(REFUSAL_RULES[-1], Refuse)
+    e = evidence("示范区信访案件化解群众满意率是多少？", [OTHER], coverage=0.1, sentence=0.1, dense=0.5)
+    assert verify(Draft("未找到", refused=True), e).action is Action.REFUSE
+    assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
+    assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "failed_check"]
