@@ -197,7 +197,9 @@ class Assistant:
             answer.passages[n - 1] = Citation.from_hit(n, wide)
         if verdict.action is Action.REFUSE:
             answer.refused = True
-            answer.closest = [Citation.from_hit(n, h) for n, h in enumerate(ctx.passages[:CLOSEST], 1)]
+            articles = {(h.chunk.source, h.chunk.article_no): h for h in reversed(ctx.passages)}  # first per article
+            nearest = [h for h in ctx.passages if articles[(h.chunk.source, h.chunk.article_no)] is h][:CLOSEST]
+            answer.closest = [Citation.from_hit(n, h) for n, h in enumerate(nearest, 1)]
             answer.answer = refusal_text(answer.closest)
             passages = []
         else:
