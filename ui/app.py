@@ -100,10 +100,11 @@ def build_app(state: AppState) -> gr.Blocks:
         elif final.fallback:
             note = "模型的回答无法用原文核实，已改为直接引用原文。"
         elif final.refused:
-            note = "已收录的简报中没有找到能回答这个问题的内容。"
+            note = "已收录的简报中没有找到能回答这个问题的内容。" + ("以下是最接近的段落（不含答案），供参考。" if final.closest else "")
         chat[-1] = {"role": "assistant", "content": answer_html(final.answer)}
         history = list(history or []) + [final.standalone_question or message]
-        yield chat, history, sources_html(final.citations, article_lookup, note), ""
+        shown = final.citations or (final.closest if final.refused else [])
+        yield chat, history, sources_html(shown, article_lookup, note), ""
 
     def clear():
         return [], [], sources_html([]), ""

@@ -200,3 +200,35 @@ def test_random_unicode_through_rag_ask(fake_index_settings):
         r = CliRunner().invoke(main, ["ask", "--json", question], env=env)
         assert r.exception is None or isinstance(r.exception, SystemExit), (repr(question[:80]), r.output[-500:])
         assert r.exit_code in (0, 2) and "Traceback" not in r.output
+
+
+def test_random_unicode_through_the_ask_api_over_http(fake_index_settings):
+    """The same random questions, and random histories, as raw HTTP bodies to the running UI's /ask (lone
+    surrogates travel as JSON escapes): every reply is JSON with an answer or a one-line error, never a
+    traceback or an exception name, and the server keeps answering."""
+    import httpx
+
+    from ..conftest import serve_ui
+
+    rng = random.Random(SEED + 2)
+    demo, url = serve_ui(fake_index_settings)
+    try:
+        with httpx.Client(timeout=60) as http:
+            for _ in range(20):
+                question = _random_question(rng)
+                history = [_random_question(rng) for _ in range(rng.randint(0, 3))]
+                body = json.dumps({"data": [question, json.dumps(history)]})  # ASCII JSON: surrogates escaped
+                r = http.post(url + "gradio_api/call/ask", content=body, headers={"content-type": "application/json"})
+                assert r.status_code == 200, r.text[:300]
+                stream = http.get(url + f"gradio_api/call/ask/{r.json()['event_id']}").text
+                assert "event: complete" in stream, (repr(question[:60]), stream[:300])
+                payload = json.loads(stream.split("data:", 1)[1].strip())[0]
+                reply = json.loads(payload)
+                assert ("answer" in reply) != ("error" in reply), reply
+                if "error" in reply:
+                    assert "\n" not in reply["error"] and "Error" not in reply["error"], reply
+            ok = http.post(url + "gradio_api/call/ask", json={"data": ["示范区信访案件化解群众满意率是多少？", "[]"]})
+            final = http.get(url + f"gradio_api/call/ask/{ok.json()['event_id']}").text
+            assert "99.01%" in final
+    finally:
+        demo.close()
