@@ -40,6 +40,10 @@ class Settings:
     faiss_ivf_threshold: int = 50000  # vectors from which FAISS search is IVF instead of exact (0: always exact)
     faiss_nprobe: int = 32  # IVF cells visited per query (recall@10 0.967 vs exact at 100k chunks, see bench/)
     prompts_dir: Path | None = None  # edited prompt files instead of the ones shipped in the package
+    store: str = "folder"  # search backend: "folder" (SQLite + FAISS + BM25 in index_dir) or "qdrant"
+    qdrant_url: str = ""  # for store=qdrant: a server (http://host:6333); empty: local mode in <index_dir>/qdrant
+    qdrant_api_key: str = field(default="", repr=False)  # never printed or logged
+    qdrant_collection: str = "bulletins"  # the alias readers search; each rebuild fills a new collection behind it
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -54,7 +58,7 @@ class Settings:
         for name in ("embedder", "chunk_size", "chunk_overlap", "batch_size", "lock_timeout", "llm", "llm_base_url",
                      "llm_model", "llm_api_key", "llm_max_tokens", "llm_threads", "llm_ctx", "top_k",
                      "context_passages", "passage_chars", "upload_max_mb", "max_file_mb", "faiss_ivf_threshold",
-                     "faiss_nprobe"):
+                     "faiss_nprobe", "store", "qdrant_url", "qdrant_api_key", "qdrant_collection"):
             raw = env.get(f"RAG_{name.upper()}")
             if raw:
                 try:
@@ -72,6 +76,9 @@ class Settings:
         from .redact import register_secret
 
         register_secret(self.llm_api_key)
+        register_secret(self.qdrant_api_key)
+        if self.store not in ("folder", "qdrant"):
+            raise ValueError(f"unknown store {self.store!r} (RAG_STORE); expected 'folder' or 'qdrant'")
         if self.chunk_size < 50:
             raise ValueError(f"chunk size {self.chunk_size} is too small (minimum 50 characters)")
         if not 0 <= self.chunk_overlap < self.chunk_size // 2:

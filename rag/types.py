@@ -1,5 +1,5 @@
 """Small typed data objects that flow through the pipeline: documents, articles, chunks (content-hash ids),
-search hits, and the answer with its citations."""
+search filters and hits, and the answer with its citations."""
 from __future__ import annotations
 
 import hashlib
@@ -96,6 +96,39 @@ class Chunk:
         d = asdict(self)
         d["id"] = self.id
         return d
+
+
+@dataclass
+class Filters:
+    """Metadata filters of a search; every field that is set must match. Search backends translate them into
+    their own query language (SQLite ``WHERE``, a Qdrant filter); :meth:`match` is the reference."""
+
+    date_from: str | None = None  # yyyy-mm-dd, inclusive
+    date_to: str | None = None
+    sources: list[str] = field(default_factory=list)
+    issues: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)  # compared without 【】
+
+    def active(self) -> bool:
+        return bool(self.date_from or self.date_to or self.sources or self.issues or self.sections)
+
+    def key(self) -> tuple:
+        """A hashable form (to cache what a filter selects)."""
+        return (self.date_from, self.date_to, tuple(self.sources), tuple(self.issues),
+                tuple(s.strip("【】") for s in self.sections))
+
+    def match(self, c: Chunk) -> bool:
+        if self.sources and c.source not in self.sources:
+            return False
+        if self.issues and (c.issue or "") not in self.issues:
+            return False
+        if self.sections and (c.section or "").strip("【】") not in [s.strip("【】") for s in self.sections]:
+            return False
+        if self.date_from and (not c.date or c.date < self.date_from):
+            return False
+        if self.date_to and (not c.date or c.date > self.date_to):
+            return False
+        return True
 
 
 @dataclass

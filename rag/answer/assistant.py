@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..index import BulletinIndex
+from ..index import SearchBackend, open_index
 from ..llm.prompts import passage_label
 from ..redact import redact
 from ..retrieval import Filters, HybridRetriever
@@ -49,9 +49,9 @@ class Context:
 class Assistant:
     """Holds the index, the retriever and (lazily) the LLM chain; one per process, shared by sessions."""
 
-    def __init__(self, settings: Settings, index: BulletinIndex | None = None, chat_model=None):
+    def __init__(self, settings: Settings, index: SearchBackend | None = None, chat_model=None):
         self.settings = settings
-        self.index = index or BulletinIndex.open(settings)
+        self.index = index or open_index(settings)
         self.retriever = HybridRetriever(self.index)
         self._chat_model = chat_model
         self._chain = None

@@ -84,11 +84,11 @@ def ask(ctx, question, llm, mode, date_from, date_to, sources, issues, sections,
 def retrieve(ctx, question, k, mode, date_from, date_to, sources, issues, sections, as_json):
     """Show the ranked passages retrieval finds for QUESTION (for debugging and evaluation)."""
     from ..errors import BulletinIndexError
-    from ..index import BulletinIndex
+    from ..index import open_index
     from ..retrieval import HybridRetriever
 
     try:
-        idx = BulletinIndex.open(settings_of(ctx))
+        idx = open_index(settings_of(ctx))
     except BulletinIndexError as exc:
         fail(str(exc))
     if not question.strip():

@@ -12,7 +12,7 @@ from .base import fail, main, settings_of
 
 
 def _print_status(status: dict) -> None:
-    click.echo(f"Index:      {status['index']}")
+    click.echo(f"Index:      {status['index']} ({status.get('store', 'folder')})")
     click.echo(f"Model:      {status['embedding_model']} ({status['dimension']}-d)")
     click.echo(f"Chunking:   {status['chunk_size']} chars, overlap {status['chunk_overlap']}")
     click.echo(f"Built at:   {status['built_at']} (rag {status['package_version']})")
@@ -35,12 +35,12 @@ def index(ctx, paths, show_status, rebuild, as_json):
     The exit code is 1 when any file failed (the others are still indexed).
     """
     from ..errors import BulletinIndexError
-    from ..index import BulletinIndex, update_index
+    from ..index import open_index, update_index
 
     settings = settings_of(ctx)
     if show_status:
         try:
-            idx = BulletinIndex.open(settings, check=False)
+            idx = open_index(settings, check=False)
         except BulletinIndexError as exc:
             fail(str(exc))
         status = idx.status()
@@ -83,10 +83,10 @@ def index(ctx, paths, show_status, rebuild, as_json):
 def chunks(ctx, source, as_json):
     """List the indexed chunks with their metadata: what retrieval sees."""
     from ..errors import BulletinIndexError
-    from ..index import BulletinIndex
+    from ..index import open_index
 
     try:
-        idx = BulletinIndex.open(settings_of(ctx), check=False)
+        idx = open_index(settings_of(ctx), check=False)
     except BulletinIndexError as exc:
         fail(str(exc))
     rows = idx.chunks(source)

@@ -1,9 +1,11 @@
-"""Read side of the index: open the served generation and search it (dense and BM25)."""
+"""Read side of the folder index: open the served generation and search it (dense and BM25). The default
+implementation of :class:`~rag.index.base.SearchBackend`."""
 from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,7 @@ from ..embeddings import Embedder, make_embedder
 from ..errors import IndexDamaged, IndexMissing
 from ..settings import Settings
 from ..text import tokenize
-from ..types import Chunk, Hit
+from ..types import Article, Chunk, Filters, Hit
 from .chunks import ChunkStore
 from .generations import current_generation, reading_part
 from .keyword import KeywordIndex
@@ -49,6 +51,9 @@ class BulletinIndex:
     vectors: VectorIndex
     keywords: KeywordIndex
     embedder: Embedder
+    # the chunk ids the last filter selected: a hybrid search asks for the same filter twice (dense, BM25)
+    _selected: tuple = field(default=(None, None), repr=False)
+    _selected_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None, check: bool = True) -> "BulletinIndex":
@@ -86,25 +91,58 @@ class BulletinIndex:
         chunks = self.store.chunks_by_ids([i for i, _ in pairs])
         return [Hit(chunks[i], s, rank) for rank, (i, s) in enumerate(pairs, 1) if i in chunks]
 
-    def search_dense(self, query: str, k: int = 8, allowed=None) -> list[Hit]:
-        """Nearest chunks by cosine; ``allowed``: only among these chunk ids (see :meth:`ids_where`)."""
+    def _allowed(self, filters: Filters | None) -> np.ndarray | None:
+        """The ids of the chunks ``filters`` select (None: no filter), read through the store's indexes."""
+        if filters is None or not filters.active():
+            return None
+        key = filters.key()
+        with self._selected_lock:
+            if self._selected[0] == key:
+                return self._selected[1]
+        ids = self.ids_where(sources=filters.sources, issues=filters.issues, sections=filters.sections,
+                             date_from=filters.date_from, date_to=filters.date_to)
+        with self._selected_lock:
+            self._selected = (key, ids)
+        return ids
+
+    def search_dense(self, query: str, k: int = 8, filters: Filters | None = None) -> list[Hit]:
+        """Nearest chunks by cosine, among those ``filters`` select (searched exactly, see ``vectors``)."""
+        allowed = self._allowed(filters)
+        if allowed is not None and not len(allowed):
+            return []
         vec = self.embedder.embed_query(query)
         return self._hits(self.vectors.search(vec, k, allowed))
 
-    def search_bm25(self, query: str, k: int = 8, allowed=None) -> list[Hit]:
+    def search_bm25(self, query: str, k: int = 8, filters: Filters | None = None) -> list[Hit]:
+        allowed = self._allowed(filters)
+        if allowed is not None and not len(allowed):
+            return []
         return self._hits(self.keywords.search(tokenize(query), k, allowed))
+
+    def count(self, filters: Filters | None = None) -> int:
+        allowed = self._allowed(filters)
+        return len(self.vectors) if allowed is None else len(allowed)
 
     def ids_where(self, **conditions) -> np.ndarray:
         """Chunk ids whose metadata match (``sources``, ``issues``, ``sections``, ``date_from``, ``date_to``)."""
         return np.asarray(self.store.ids_where(**conditions), dtype=np.int64)
+
+    def article(self, source: str, article_no: int) -> Article | None:
+        return self.store.article(source, article_no)
+
+    def files(self) -> list[dict]:
+        return self.store.files()
+
+    def counts(self) -> dict[str, int]:
+        return self.store.counts()
 
     def chunks(self, source: str | None = None) -> list[Chunk]:
         return list(self.store.iter_chunks(source))
 
     def status(self) -> dict:
         m = self.manifest
-        return {"index": str(self.folder), "embedding_model": m.embedding_model, "dimension": m.dimension,
-                "chunk_size": m.chunk_size, "chunk_overlap": m.chunk_overlap, "built_at": m.built_at,
+        return {"store": "folder", "index": str(self.folder), "embedding_model": m.embedding_model,
+                "dimension": m.dimension, "chunk_size": m.chunk_size, "chunk_overlap": m.chunk_overlap, "built_at": m.built_at,
                 "package_version": m.package_version, **self.store.counts(),
                 "vectors": len(self.vectors), "keyword_docs": len(self.keywords),
                 "documents": self.store.files()}

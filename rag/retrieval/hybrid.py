@@ -1,12 +1,13 @@
-"""Hybrid retrieval: dense (FAISS, e5 ``query:``) + BM25 (jieba) fused by reciprocal rank, filtered by
-metadata, deduplicated, with neighbouring chunks of one article merged into one passage."""
+"""Hybrid retrieval: dense (e5 ``query:``) + BM25 (jieba) fused by reciprocal rank, filtered by metadata,
+deduplicated, with neighbouring chunks of one article merged into one passage. Works on any
+:class:`~rag.index.SearchBackend` (the folder index or Qdrant) through its methods only."""
 from __future__ import annotations
 
 import functools
 import re
 from dataclasses import replace
 
-from ..index import BulletinIndex
+from ..index import SearchBackend
 from ..types import Chunk, Hit
 from .filters import MODES, Filters
 
@@ -46,7 +47,7 @@ def _metadata_boost(query: str, c: Chunk) -> float:
 
 
 class HybridRetriever:
-    def __init__(self, index: BulletinIndex, pool: int = 40):
+    def __init__(self, index: SearchBackend, pool: int = 40):
         self.index = index
         self.pool = pool
 
@@ -58,18 +59,17 @@ class HybridRetriever:
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; expected one of {', '.join(MODES)}")
         query = query.strip()
-        if not query or len(self.index.vectors) == 0:
+        if not query:
             return []
-        allowed = None
-        if filters and filters.active():  # search only the chunks that match, not the whole index
-            allowed = self.index.ids_where(sources=filters.sources, issues=filters.issues, sections=filters.sections,
-                                           date_from=filters.date_from, date_to=filters.date_to)
-            if not len(allowed):
-                return []
-        n = self._pool_size(k, len(self.index.vectors) if allowed is None else len(allowed))
-        dense = self.index.search_dense(query, n, allowed) if mode in ("hybrid", "dense") else []
-        sparse = self.index.search_bm25(query, n, allowed) if mode in ("hybrid", "bm25") else []
-        if filters and filters.active():  # the store's answer, checked once more on the chunks themselves
+        # the backend searches only the chunks that match the filters, not the whole index
+        filters = filters if filters and filters.active() else None
+        total = self.index.count(filters)
+        if not total:
+            return []
+        n = self._pool_size(k, total)
+        dense = self.index.search_dense(query, n, filters) if mode in ("hybrid", "dense") else []
+        sparse = self.index.search_bm25(query, n, filters) if mode in ("hybrid", "bm25") else []
+        if filters:  # the store's answer, checked once more on the chunks themselves
             dense = [h for h in dense if filters.match(h.chunk)]
             sparse = [h for h in sparse if filters.match(h.chunk)]
         if mode == "dense":
@@ -123,7 +123,7 @@ class HybridRetriever:
                 oc = o.chunk
                 if (oc.source, oc.article_no) == (c.source, c.article_no) and c.start <= oc.end + 1 \
                         and oc.start <= c.end + 1 and max(oc.end, c.end) - min(oc.start, c.start) <= 900:
-                    article = self.index.store.article(c.source, c.article_no)
+                    article = self.index.article(c.source, c.article_no)
                     start, end = min(oc.start, c.start), max(oc.end, c.end)
                     text = article.text[start:end] if article else oc.text
                     dense = max((d for d in (o.dense, h.dense) if d is not None), default=None)
