@@ -69,7 +69,7 @@ def test_failed_once_costs_once_and_stays_visible(settings, corpus, monkeypatch)
     assert [f["file"] for f in first.failed] == ["upload.docx"]
 
     calls = []
-    import rag.index.writer as writer
+    import rag.index.plan as writer
 
     real = writer.read_document
     monkeypatch.setattr(writer, "read_document", lambda p, key: calls.append(p.name) or real(p, key))
