@@ -42,6 +42,10 @@ class IndexWriteError(BulletinIndexError):
     """Writing the new generation failed (disk full, I/O error); the served one is untouched."""
 
 
+class StoreUnavailable(BulletinIndexError):
+    """The configured store cannot be used: its client package is missing or the server cannot be reached."""
+
+
 class QuestionError(RagError, ValueError):
     """The question cannot be asked as given (empty, only punctuation…)."""
 

@@ -1,0 +1,245 @@
+"""The Qdrant store (``RAG_STORE=qdrant``): a :class:`~rag.index.base.SearchBackend` over one Qdrant collection.
+
+Layout of the collection (each rebuild fills a new one, ``<name>_000007``, then moves the alias ``<name>``
+that readers search to it)::
+
+    chunk points     id = Chunk.faiss_id; vectors "dense" (cosine) and "bm25" (sparse, modifier=IDF, see
+                     ``sparse``); payload: the chunk's text and metadata, its jieba tokens and embed hash
+    article points   no vectors; an article's full text (to merge neighbouring chunks into one passage)
+    file points      no vectors; the row of the files table
+    manifest point   no vectors; the :class:`Manifest` (model, chunking, files, failures) and BM25 statistics
+
+Payload indexes: ``kind``, ``source``, ``issue``, ``section_key`` (keyword) and ``date`` (datetime).
+``settings.qdrant_url`` empty: local mode, a folder ``<index_dir>/qdrant`` that one process at a time opens.
+qdrant-client is imported only here and in ``qdrant_writer`` (``pip install .[qdrant]``).
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..embeddings import Embedder, make_embedder
+from ..errors import IndexMissing, StoreUnavailable
+from ..settings import Settings
+from ..text import tokenize
+from ..types import Article, Chunk, Filters, Hit
+from .manifest import Manifest
+from .sparse import query_weights
+
+log = logging.getLogger(__name__)
+DENSE, SPARSE = "dense", "bm25"
+_NS = uuid.UUID("6f0c3e52-1d7e-4a53-9a55-8c1a3b0e4f16")
+MANIFEST_ID = str(uuid.uuid5(_NS, "manifest"))
+_clients: dict[tuple[str, str], object] = {}
+_clients_lock = threading.Lock()
+
+
+def qdrant_models():
+    """``qdrant_client.models``, or a one-line error naming the extra to install."""
+    try:
+        from qdrant_client import models
+    except ImportError as exc:
+        raise StoreUnavailable("RAG_STORE=qdrant needs the qdrant-client package: pip install .[qdrant]") from exc
+    return models
+
+
+def client_for(settings: Settings):
+    """One client per server or local folder per process (a local folder admits one client at a time)."""
+    qdrant_models()
+    from qdrant_client import QdrantClient
+
+    where = ("url", settings.qdrant_url) if settings.qdrant_url else ("path", str(Path(settings.index_dir) / "qdrant"))
+    with _clients_lock:
+        client = _clients.get(where)
+        if client is None:
+            try:
+                if settings.qdrant_url:
+                    client = QdrantClient(url=settings.qdrant_url, api_key=settings.qdrant_api_key or None)
+                else:
+                    Path(where[1]).mkdir(parents=True, exist_ok=True)
+                    client = QdrantClient(path=where[1])
+            except RuntimeError as exc:  # the local folder is held by another process
+                raise StoreUnavailable(f"the local Qdrant store {where[1]} is open in another process ({exc}); local "
+                                       "mode serves one process at a time: run a Qdrant server and set "
+                                       "RAG_QDRANT_URL") from exc
+            if not _clients:
+                atexit.register(close_clients)
+            _clients[where] = client
+    return client
+
+
+def close_clients() -> None:
+    """Close every client this process opened (a local folder is then free for another process)."""
+    with _clients_lock:
+        for client in _clients.values():
+            try:
+                client.close()
+            except Exception:  # closing at exit: nothing left to tell
+                log.debug("closing a Qdrant client failed", exc_info=True)
+        _clients.clear()
+
+
+def location(settings: Settings) -> str:
+    return settings.qdrant_url or str(Path(settings.index_dir) / "qdrant")
+
+
+def served_collection(client, alias: str) -> str | None:
+    """The collection the alias points at, or None before the first build."""
+    for a in client.get_aliases().aliases:
+        if a.alias_name == alias:
+            return a.collection_name
+    return None
+
+
+def article_id(source: str, article_no: int) -> str:
+    return str(uuid.uuid5(_NS, f"article\x00{source}\x00{article_no}"))
+
+
+def file_id(key: str) -> str:
+    return str(uuid.uuid5(_NS, f"file\x00{key}"))
+
+
+def chunk_payload(c: Chunk, embed_hash: str, tokens: list[str]) -> dict:
+    p = {"kind": "chunk", "id": c.id, "source": c.source, "article_no": c.article_no, "start": c.start,
+         "end": c.end, "text": c.text, "title": c.title, "section": c.section, "bulletin": c.bulletin,
+         "issue": c.issue or "", "section_key": (c.section or "").strip("【】"), "embed_hash": embed_hash,
+         "tokens": " ".join(tokens), "doc_len": len(tokens) or 1}
+    if c.date:
+        p["date"] = c.date
+    return p
+
+
+def payload_chunk(p: dict) -> Chunk:
+    return Chunk(source=p["source"], article_no=p["article_no"], text=p["text"], start=p["start"], end=p["end"],
+                 title=p.get("title"), section=p.get("section"), bulletin=p.get("bulletin"),
+                 issue=p.get("issue") or None, date=p.get("date"), id=p["id"])
+
+
+def kind_is(kind: str):
+    m = qdrant_models()
+    return m.FieldCondition(key="kind", match=m.MatchValue(value=kind))
+
+
+def to_filter(filters: Filters | None, kind: str | None = None, source: str | None = None):
+    """A Qdrant filter that selects what :meth:`Filters.match` accepts (and only points of ``kind``)."""
+    m = qdrant_models()
+    must = [kind_is(kind)] if kind else []
+    if source:
+        must.append(m.FieldCondition(key="source", match=m.MatchValue(value=source)))
+    if filters is not None:
+        for key, values in (("source", filters.sources), ("issue", filters.issues),
+                            ("section_key", [s.strip("【】") for s in filters.sections])):
+            if values:
+                must.append(m.FieldCondition(key=key, match=m.MatchAny(any=list(values))))
+        if filters.date_from or filters.date_to:
+            must.append(m.FieldCondition(key="date", range=m.DatetimeRange(gte=filters.date_from or None,
+                                                                            lte=filters.date_to or None)))
+    return m.Filter(must=must) if must else None
+
+
+def scroll_all(client, collection: str, flt, with_vectors=False, batch: int = 512):
+    """Every point a filter selects, page by page."""
+    offset = None
+    while True:
+        points, offset = client.scroll(collection, scroll_filter=flt, limit=batch, offset=offset,
+                                       with_payload=True, with_vectors=with_vectors)
+        yield from points
+        if offset is None:
+            return
+
+
+def read_manifest(client, collection: str) -> tuple[Manifest, dict] | None:
+    got = client.retrieve(collection, ids=[MANIFEST_ID], with_payload=True)
+    if not got:
+        return None
+    p = got[0].payload
+    return Manifest(**p["manifest"]), dict(p["bm25"])
+
+
+@dataclass
+class QdrantBackend:
+    """Search and read one Qdrant collection through its alias (see the module docstring)."""
+
+    client: object
+    alias: str
+    where: str
+    manifest: Manifest
+    embedder: Embedder
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None, check: bool = True) -> "QdrantBackend":
+        client = client_for(settings)
+        alias = settings.qdrant_collection
+        try:
+            found = served_collection(client, alias) and read_manifest(client, alias)
+        except Exception as exc:  # connection refused, timeout, unauthorised: one line, not a traceback
+            raise StoreUnavailable(f"Qdrant at {location(settings)} cannot be read ({type(exc).__name__}: "
+                                   f"{str(exc).splitlines()[0][:160] if str(exc) else ''})") from exc
+        if not found:
+            raise IndexMissing(f"No index in Qdrant collection {alias!r} at {location(settings)}; build it with "
+                               "`rag index`.")
+        manifest = found[0]
+        embedder = embedder or make_embedder(settings)
+        if check:
+            manifest.check_compatible(embedder.model_id, embedder.dimension, settings.chunk_size,
+                                      settings.chunk_overlap)
+        return cls(client, alias, location(settings), manifest, embedder)
+
+    def close(self) -> None:  # the client is shared by the process (see client_for)
+        pass
+
+    def _hits(self, points) -> list[Hit]:
+        return [Hit(payload_chunk(p.payload), float(p.score), rank)
+                for rank, p in enumerate((p for p in points if p.score > 0), 1)]
+
+    def search_dense(self, query: str, k: int = 8, filters: Filters | None = None) -> list[Hit]:
+        vec = self.embedder.embed_query(query)
+        res = self.client.query_points(self.alias, query=[float(x) for x in vec], using=DENSE, limit=k,
+                                       query_filter=to_filter(filters), with_payload=True)
+        return [Hit(payload_chunk(p.payload), float(p.score), rank) for rank, p in enumerate(res.points, 1)]
+
+    def search_bm25(self, query: str, k: int = 8, filters: Filters | None = None) -> list[Hit]:
+        w = query_weights(tokenize(query))
+        if not w.indices:
+            return []
+        m = qdrant_models()
+        res = self.client.query_points(self.alias, query=m.SparseVector(indices=w.indices, values=w.values),
+                                       using=SPARSE, limit=k, query_filter=to_filter(filters), with_payload=True)
+        return self._hits(res.points)
+
+    def count(self, filters: Filters | None = None) -> int:
+        return self.client.count(self.alias, count_filter=to_filter(filters, "chunk"), exact=True).count
+
+    def chunks(self, source: str | None = None) -> list[Chunk]:
+        out = [payload_chunk(p.payload) for p in scroll_all(self.client, self.alias, to_filter(None, "chunk", source))]
+        return sorted(out, key=lambda c: (c.source, c.article_no, c.start))
+
+    def article(self, source: str, article_no: int) -> Article | None:
+        got = self.client.retrieve(self.alias, ids=[article_id(source, article_no)], with_payload=True)
+        if not got:
+            return None
+        p = got[0].payload
+        return Article(source=p["source"], number=p["article_no"], title=p.get("title"), section=p.get("section"),
+                       text=p["text"], bulletin=p.get("bulletin"), issue=p.get("issue"), date=p.get("date"),
+                       event_dates=list(p.get("event_dates") or []))
+
+    def files(self) -> list[dict]:
+        rows = [p.payload["row"] for p in scroll_all(self.client, self.alias, to_filter(None, "file"))]
+        return sorted(rows, key=lambda r: r["key"])
+
+    def counts(self) -> dict[str, int]:
+        n = {kind: self.client.count(self.alias, count_filter=to_filter(None, kind), exact=True).count
+             for kind in ("file", "article", "chunk")}
+        return {"files": n["file"], "articles": n["article"], "chunks": n["chunk"]}
+
+    def status(self) -> dict:
+        m, counts = self.manifest, self.counts()
+        served = served_collection(self.client, self.alias)
+        return {"store": "qdrant", "index": f"{self.where} collection {self.alias} -> {served}",
+                "embedding_model": m.embedding_model, "dimension": m.dimension, "chunk_size": m.chunk_size,
+                "chunk_overlap": m.chunk_overlap, "built_at": m.built_at, "package_version": m.package_version,
+                **counts, "vectors": counts["chunks"], "keyword_docs": counts["chunks"], "documents": self.files()}
