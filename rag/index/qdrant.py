@@ -47,12 +47,16 @@ def qdrant_models():
     return models
 
 
+def _where(settings: Settings) -> tuple[str, str]:
+    return ("url", settings.qdrant_url) if settings.qdrant_url else ("path", str(Path(settings.index_dir) / "qdrant"))
+
+
 def client_for(settings: Settings):
     """One client per server or local folder per process (a local folder admits one client at a time)."""
     qdrant_models()
     from qdrant_client import QdrantClient
 
-    where = ("url", settings.qdrant_url) if settings.qdrant_url else ("path", str(Path(settings.index_dir) / "qdrant"))
+    where = _where(settings)
     with _clients_lock:
         client = _clients.get(where)
         if client is None:
@@ -72,15 +76,17 @@ def client_for(settings: Settings):
     return client
 
 
-def close_clients() -> None:
-    """Close every client this process opened (a local folder is then free for another process)."""
+def close_clients(settings: Settings | None = None) -> None:
+    """Close the client of ``settings`` (default: every client this process opened); a local folder is then
+    free for another process."""
     with _clients_lock:
-        for client in _clients.values():
+        for where in [_where(settings)] if settings else list(_clients):
+            client = _clients.pop(where, None)
             try:
-                client.close()
+                if client is not None:
+                    client.close()
             except Exception:  # closing at exit: nothing left to tell
                 log.debug("closing a Qdrant client failed", exc_info=True)
-        _clients.clear()
 
 
 def location(settings: Settings) -> str:
