@@ -20,7 +20,7 @@ LAYERS = ("rag", "rag.errors", "rag.redact", "rag.types", "rag.settings", "rag.t
           "rag.embeddings", "rag.index", "rag.retrieval", "rag.llm", "rag.answer", "rag.eval", "rag.cli",
           "rag.__main__", "ui", "bench")
 HEAVY = ("torch", "faiss", "gradio", "langchain_core", "langchain_openai", "sentence_transformers",
-         "transformers", "jieba", "xllamacpp", "pypdf", "docx")
+         "transformers", "jieba", "xllamacpp", "pypdf", "docx", "qdrant_client")
 HEAVY_BY_DESIGN = {"ui.app": {"gradio"}}  # the Gradio app itself (imported only when `rag ui` runs)
 MAX_LINES = 420  # "modules under ~400 lines"
 

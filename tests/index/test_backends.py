@@ -202,3 +202,40 @@ def test_hybrid_top5_sources_agree_between_backends(both):
     for q in _questions(12):
         a, b = (HybridRetriever(both[s]).retrieve(q, k=5) for s in STORES)
         assert [h.chunk.source for h in a] == [h.chunk.source for h in b], q
+
+
+# --- choosing the store ----------------------------------------------------------------------------
+@pytest.mark.parametrize("env, store, url", [
+    ({}, "folder", ""),
+    ({"RAG_STORE": "qdrant"}, "qdrant", ""),
+    ({"RAG_STORE": "qdrant", "RAG_QDRANT_URL": "http://127.0.0.1:6333"}, "qdrant", "http://127.0.0.1:6333"),
+])
+def test_store_settings_from_env(env, store, url):
+    s = Settings.from_env(env={**env, "RAG_QDRANT_API_KEY": "secret-key-123"})
+    assert (s.store, s.qdrant_url) == (store, url) and "secret-key-123" not in repr(s)
+
+
+def test_unknown_store_is_refused():
+    with pytest.raises(ValueError, match="unknown store 'milvus'"):
+        Settings.from_env(env={"RAG_STORE": "milvus"})
+
+
+def test_missing_qdrant_client_is_one_line_naming_the_extra(settings, monkeypatch):
+    import sys
+
+    from rag.errors import StoreUnavailable
+
+    for name in [m for m in sys.modules if m.startswith("qdrant_client")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "qdrant_client", None)  # `import qdrant_client` now fails
+    with pytest.raises(StoreUnavailable, match=r"pip install \.\[qdrant\]"):
+        open_index(replace(settings, store="qdrant"), FakeEmbedder())
+
+
+def test_an_empty_qdrant_store_says_how_to_build_it(settings):
+    from rag.errors import IndexMissing
+
+    s = replace(settings, store="qdrant")
+    with pytest.raises(IndexMissing, match="rag index"):
+        open_index(s, FakeEmbedder())
+    _release(s)
