@@ -11,7 +11,7 @@ from ..text import content_tokens, person_names
 from ..types import Hit
 from .citations import MARKER_RE, cited_numbers
 from .context import idf_from_hits
-from .question import ASKS_NUMBER, ASKS_PERSON, HAS_NUMBER
+from .question import ASKS_DATE, ASKS_NUMBER, ASKS_PERSON, GIVES_DATE, HAS_NUMBER
 from .tuning import TUNING
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -23,6 +23,7 @@ class ProblemKind(Enum):
     FIGURE_NOT_CITED = "states a figure that the passage it cites does not contain"
     PERSON_NOT_CITED = "names a person no cited passage about the question mentions"
     NUMBER_MISSING = "gives no number although one was asked for"
+    DATE_MISSING = "gives no date although one was asked for"
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
                                f"model answer names {name}, whom no cited passage about the question mentions")
     if ASKS_NUMBER.search(question) and not HAS_NUMBER.search(body):
         return Problem(ProblemKind.NUMBER_MISSING, "a number was asked for and the model answer gives none")
+    if ASKS_DATE.search(question) and not GIVES_DATE.search(body):
+        return Problem(ProblemKind.DATE_MISSING, "a date was asked for and the model answer gives none")
     return None
 
 

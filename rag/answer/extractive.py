@@ -7,7 +7,8 @@ import re
 from ..text import ITEM_START, content_tokens, sanitise_passage
 from ..types import Hit, issue_label
 from .context import best_window, idf_from_hits
-from .question import ASKS_NUMBER, HAS_NUMBER, UNIT_ASKED, MetaField, asks_list, expected_figure, metadata_asked
+from .question import (ASKS_DATE, ASKS_NUMBER, GIVES_DATE, HAS_NUMBER, UNIT_ASKED, MetaField, asks_list, expected_figure,
+                       metadata_asked)
 from .tuning import TUNING
 
 
@@ -33,6 +34,8 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
     if ASKS_NUMBER.search(question) and not listing and not HAS_NUMBER.search(text) and not (
             figure and figure.search(text)):
         return "", []  # a number was asked for and the best evidence holds none
+    if ASKS_DATE.search(question) and not GIVES_DATE.search(text):
+        return "", []  # a date was asked for and the best evidence gives none ("近日…")
     if listing and (items := list_items(hit.chunk.text, text)):
         return f"{items}[{n}]", [n]
     return f"{_tidy(text)}[{n}]", [n]

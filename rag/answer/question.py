@@ -24,6 +24,8 @@ ASKS_DATE = re.compile(r"(哪天|哪一天|何时|什么时候|几月几日|日�
 HAS_NUMBER = re.compile(r"\d+\.\d+|\d{5,}|(?!十分|万分)[\d一二三四五六七八九十百千万两]+\s*(?:[个名次人项份户条座期天支所家位%余多万千百亿元吨场处件米亩分岁辆台株册栋套间张篇部批届成]"
                         r"|小时|公里|公顷|平方)")
 HAS_DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年")
+# what answers a date question: a day, a month or a year ("近日", "日前" and "今年以来" do not)
+GIVES_DATE = re.compile(r"\d{1,2}\s*月|\d{4}\s*年|\d{4}-\d{1,2}-\d{1,2}|[一二三四五六七八九十]{1,2}月|[上中下]旬")
 ASKS_PERSON = re.compile(r"(谁|哪位|哪一位|何人|哪些人|哪个领导|哪名)")
 UNIT_ASKED = re.compile(r"(?:多少|几)([个名次人项份户条座天支所家位场处件吨元万])")
 ASKS_PLACE = re.compile(r"(哪里|哪儿|何地|何处|什么地方|地点|在哪(?!一?[期版天日年月个份位])|"

@@ -143,7 +143,8 @@ GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED, ProblemKi
 
 class FailedCheck:
     """Any other failed check: a figure or person that no cited passage holds is a guess — refuse rather
-    than show it; otherwise quote the evidence; a missing number with nothing to quote keeps the answer."""
+    than show it; otherwise quote the evidence (a date question only with a date: "近日" answers no "哪天");
+    a missing number with nothing to quote keeps the answer."""
     name = "failed_check"
 
     def __call__(self, d: Draft, e: Evidence) -> Verdict | None:

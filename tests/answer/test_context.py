@@ -114,3 +114,18 @@ def test_metadata_answer_of_an_official_document_and_a_missing_field():
     out = metadata_answer("关于开展文明交通专项行动的通知是哪天印发的？", [Hit(c, 1.0)])
     assert "商文明委〔2024〕6号" in out and "第商" not in out and "2024年7月26日" in out and out.endswith("[1]。")
     assert metadata_answer("这份通知刊登在哪个栏目？", [Hit(c, 1.0)]) == ""  # no passage has a section
+
+
+@pytest.mark.parametrize("answer, problem", [
+    ("活动于6月20日开展[1]。", None),
+    ("活动于2023年开展[1]。", None),
+    ("该简报于2023-06-20出版[1]。", None),
+    ("活动是近日开展的[1]。", "DATE_MISSING"),
+    ("活动日前开展[1]。", "DATE_MISSING"),
+])
+def test_a_date_question_needs_a_date(answer, problem):
+    from rag.answer.checks import check_answer
+
+    passage = hit("近日，搬口办事处开展活动。6月20日，又开展了一次。2023年共开展5次。2023-06-20出版。")
+    got = check_answer(answer, "搬口办事处开展活动是哪一天？", [passage])
+    assert (got.kind.name if got else None) == problem

@@ -122,6 +122,16 @@ def test_failed_check(prob, action, outcome):
         assert (v.action, v.outcome) == (action, outcome) and v.reason == prob.value
 
 
+@pytest.mark.parametrize("passage, action", [
+    ("近日，搬口办事处在贾寨村开展“法治宣传进基层”活动。", Action.REFUSE),  # no date anywhere: refused
+    ("6月20日，搬口办事处在贾寨村开展“法治宣传进基层”活动。", Action.REPLACE),  # the dated sentence is quoted
+])
+def test_failed_check_on_a_date_question(passage, action):
+    d = Draft("活动是近日开展的[1]。", refused=False, problem=problem(ProblemKind.DATE_MISSING))
+    v = FailedCheck()(d, evidence("搬口办事处在贾寨村开展“法治宣传进基层”活动是哪一天？", [passage]))
+    assert v.action is action and (action is Action.REFUSE or "6月20日" in v.text)
+
+
 def test_failed_check_keeps_an_answer_without_the_number_when_nothing_can_be_quoted():
     d = Draft("川汇区开展了活动[1]。", refused=False, problem=problem(ProblemKind.NUMBER_MISSING))
     v = FailedCheck()(d, evidence("示范区议事代表名单公示了几天？", ["川汇区开展文明交通志愿服务活动。"]))
