@@ -104,8 +104,9 @@ def test_parallel_sessions_local_llm_queue(tmp_path):
 
 
 FLOOD = """
-import json, sys, threading, time
+import json, os, sys, threading, time
 import httpx
+os.nice(19)  # the flooding clients stand for other machines: their own CPU is not the server's to spend
 url, seconds = sys.argv[1], float(sys.argv[2])
 history = json.dumps(["许湾街道" * 250_000], ensure_ascii=False)  # 1 MB of characters
 body = json.dumps({"data": ["那文昌街道呢？", history]}, ensure_ascii=False).encode("utf-8")  # encoded once
@@ -160,7 +161,9 @@ def test_huge_histories_do_not_stall_other_clients(tmp_path):
     _report("huge-history", result)
     # every 1 MB request is refused (413 before its body is read: ui/limits.py), and there were many of them
     assert flooded["refused"] >= 20 and not flooded["answered"], result
-    # without the cap: 0.19–0.30 s loaded vs 0.08–0.10 s idle (and 92 s before the history was cut)
+    # without the cap: 0.19–0.30 s loaded vs 0.08–0.10 s idle (and 92 s before the history was cut). The flood
+    # runs at the lowest CPU priority: on a 2-core test machine its own JSON encoding would otherwise compete
+    # with the server (3,000–5,000 requests in 8 s), which says nothing about what the server spends on them
     assert loaded <= 2 * idle, result
 
 
