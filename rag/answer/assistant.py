@@ -197,8 +197,12 @@ class Assistant:
             answer.passages[n - 1] = Citation.from_hit(n, wide)
         if verdict.action is Action.REFUSE:
             answer.refused = True
-            articles = {(h.chunk.source, h.chunk.article_no): h for h in reversed(ctx.passages)}  # first per article
-            nearest = [h for h in ctx.passages if articles[(h.chunk.source, h.chunk.article_no)] is h][:CLOSEST]
+            seen, nearest = set(), []  # the first passage of each article, nearest first
+            for h in ctx.passages:
+                if (h.chunk.source, h.chunk.article_no) not in seen:
+                    seen.add((h.chunk.source, h.chunk.article_no))
+                    nearest.append(h)
+            nearest = nearest[:CLOSEST]
             answer.closest = [Citation.from_hit(n, h) for n, h in enumerate(nearest, 1)]
             answer.answer = refusal_text(answer.closest)
             passages = []

@@ -112,7 +112,11 @@ ASKS_METADATA = re.compile("|".join(cue.pattern for _, cue in _META_CUES))
 
 def wants_metadata(question: str) -> bool:
     """Questions about the bulletin itself (issue, publication date, section) get passage metadata."""
-    return bool(metadata_asked(question)) or bool(_WANTS_META_RE.search(question))
+    return _wants_metadata(question, metadata_asked(question))
+
+
+def _wants_metadata(question: str, asked: frozenset[MetaField]) -> bool:
+    return bool(asked) or bool(_WANTS_META_RE.search(question))
 
 
 # a bare "期" is no cue ("一期项目" is a project's phase); an issue is "第5期", "哪一期", "期号"
@@ -190,8 +194,9 @@ class Intent:
 
 def analyse(question: str, followup: bool = False) -> Intent:
     """The typed intent of a stand-alone question."""
+    metadata = metadata_asked(question)
     return Intent(question=question, number=bool(ASKS_NUMBER.search(question)),
                   date=bool(ASKS_DATE.search(question)), person=bool(ASKS_PERSON.search(question)),
                   place=bool(ASKS_PLACE.search(question)), list=asks_list(question),
-                  time_order=asks_time_order(question), metadata=metadata_asked(question),
-                  with_meta=wants_metadata(question), parts=tuple(split_parts(question)), followup=followup)
+                  time_order=asks_time_order(question), metadata=metadata,
+                  with_meta=_wants_metadata(question, metadata), parts=tuple(split_parts(question)), followup=followup)

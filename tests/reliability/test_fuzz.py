@@ -65,11 +65,8 @@ HTML = ("<!DOCTYPE html><html><head><meta charset='{cs}'><title>周口市文明�
 def _office_seeds(text: str, tmp) -> dict[str, bytes]:
     """.xlsx, .ofd, .doc/.wps (LibreOffice) and .png/.jpg (a rendered page) made from the sample text."""
     import importlib
-    import importlib.util
 
     from openpyxl import Workbook
-
-    from ..conftest import ROOT
 
     wb = Workbook()
     ws = wb.active
@@ -80,15 +77,13 @@ def _office_seeds(text: str, tmp) -> dict[str, bytes]:
     buf = io.BytesIO()
     wb.save(buf)
     seeds = {".xlsx": buf.getvalue()}
-    spec = importlib.util.spec_from_file_location("fuzz_ofd_writer", ROOT / "tests" / "ingest" / "ofd_writer.py")
-    ofd_writer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ofd_writer)
+    office = importlib.import_module("eval.formats.office")
+    write_ofd = office._ofd_writer()  # tests/ingest/ofd_writer.py, loaded as the formats corpus loads it
     lines = [line for line in text.splitlines() if line.strip()][:12]
     page = [(line[:28], 27.0, 40.0 + 10 * i, 5.6) for i, line in enumerate(lines)]
-    seeds[".ofd"] = ofd_writer.write_ofd(tmp / "seed.ofd", [page], title=lines[0][:28]).read_bytes()
+    seeds[".ofd"] = write_ofd(tmp / "seed.ofd", [page], title=lines[0][:28]).read_bytes()
     docx_path = tmp / "seed.docx"
     docx_path.write_bytes(_docx_bytes(text[:1500]))
-    office = importlib.import_module("eval.formats.office")
     scans = importlib.import_module("eval.formats.scans")
     seeds[".doc"] = office.word97([(docx_path, tmp / "seed.doc")])[0].read_bytes()
     seeds[".wps"] = seeds[".doc"]
