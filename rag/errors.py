@@ -43,7 +43,8 @@ class IndexWriteError(BulletinIndexError):
 
 
 class StoreUnavailable(BulletinIndexError):
-    """The configured store cannot be used: its client package is missing or the server cannot be reached."""
+    """The configured store cannot be used: its client package is missing, or the server cannot be reached or
+    answers with an error (the message names its URL, never its key)."""
 
 
 class QuestionError(RagError, ValueError):
@@ -52,6 +53,12 @@ class QuestionError(RagError, ValueError):
 
 class ModelError(RagError, RuntimeError):
     """A bundled model cannot be prepared."""
+
+
+class EmbedderUnavailable(RagError, RuntimeError):
+    """The served embedding model (``RAG_EMBEDDER=openai``) cannot be reached, keeps failing or answers with an
+    error or with something that is not embeddings; the message names its URL (without credentials), never
+    its key."""
 
 
 class ConversionError(ModelError):

@@ -1,8 +1,10 @@
-"""Secrets (the OpenAI-compatible API key) never reach logs, errors, reports or the UI: every such text
-can be passed through :func:`redact`, and :class:`RedactingFilter` does it for log records."""
+"""Secrets (the API keys of the LLM, embedding and Qdrant servers) never reach logs, errors, reports or the UI:
+every such text can be passed through :func:`redact`, :class:`RedactingFilter` does it for log records, and
+:func:`public_url` shows a server's address without the credentials a URL can carry."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit, urlunsplit
 
 _SECRETS: set[str] = set()
 
@@ -18,6 +20,21 @@ def redact(text: str) -> str:
         if secret in text:
             text = text.replace(secret, "***")
     return text
+
+
+def public_url(url: str) -> str:
+    """``url`` as errors and logs may show it: scheme, host, port and path, without the user name, password,
+    query or fragment (where credentials hide)."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:  # not a URL (a bad port, unbalanced brackets): show it masked
+        return redact(url)
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{port}" if port else host
+    return redact(urlunsplit((parts.scheme, netloc, parts.path, "", "")))
 
 
 class RedactingFilter(logging.Filter):

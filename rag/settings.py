@@ -20,10 +20,17 @@ class Settings:
     corpus_dir: Path
     index_dir: Path
     models_dir: Path
-    embedder: str = "e5"  # "e5" (the real model) or "fake" (deterministic, for tests)
+    embedder: str = "e5"  # "e5" (the real model), "openai" (a served model) or "fake" (deterministic, for tests)
     chunk_size: int = 300  # characters; e5 counts roughly one token per 1-1.5 Chinese characters
     chunk_overlap: int = 60  # characters carried over from the previous chunk (whole sentences)
-    batch_size: int = 16
+    batch_size: int = 16  # texts per embedding batch (and per request to a served model)
+    embed_base_url: str = ""  # for embedder=openai: an OpenAI-compatible server, e.g. http://10.0.0.5:8000/v1
+    embed_model: str = ""  # for embedder=openai: the served model's name (recorded in the index manifest)
+    embed_api_key: str = field(default="", repr=False)  # never printed or logged
+    embed_query_prefix: str = "query: "  # for embedder=openai: e5's; "" (set but empty) for models without
+    embed_passage_prefix: str = "passage: "
+    embed_timeout: float = 60.0  # seconds one embedding request may take
+    embed_retries: int = 3  # further attempts after a connection error, timeout, HTTP 429 or 5xx
     lock_timeout: float = 0.0  # seconds a second `rag index` waits for the first one
     llm: str = "local"  # "local" (GGUF via xllamacpp), "openai" (any compatible endpoint) or "extractive"
     llm_base_url: str = ""  # for llm=openai, e.g. https://api.deepseek.com/v1 or http://127.0.0.1:11434/v1
@@ -54,8 +61,12 @@ class Settings:
             "models_dir": Path(env.get("RAG_MODELS_DIR") or default_path("models")),
             "prompts_dir": Path(env["RAG_PROMPTS_DIR"]) if env.get("RAG_PROMPTS_DIR") else None,
         }
+        for name in ("embed_query_prefix", "embed_passage_prefix"):  # set but empty: no prefix
+            if f"RAG_{name.upper()}" in env:
+                values[name] = env[f"RAG_{name.upper()}"]
         casts = {f.name: f.type for f in fields(cls)}
-        for name in ("embedder", "chunk_size", "chunk_overlap", "batch_size", "lock_timeout", "llm", "llm_base_url",
+        for name in ("embedder", "embed_base_url", "embed_model", "embed_api_key", "embed_timeout", "embed_retries",
+                     "chunk_size", "chunk_overlap", "batch_size", "lock_timeout", "llm", "llm_base_url",
                      "llm_model", "llm_api_key", "llm_max_tokens", "llm_threads", "llm_ctx", "top_k",
                      "context_passages", "passage_chars", "upload_max_mb", "max_file_mb", "faiss_ivf_threshold",
                      "faiss_nprobe", "store", "qdrant_url", "qdrant_api_key", "qdrant_collection"):
@@ -77,14 +88,20 @@ class Settings:
 
         register_secret(self.llm_api_key)
         register_secret(self.qdrant_api_key)
+        register_secret(self.embed_api_key)
         if self.store not in ("folder", "qdrant"):
             raise ValueError(f"unknown store {self.store!r} (RAG_STORE); expected 'folder' or 'qdrant'")
         if self.chunk_size < 50:
             raise ValueError(f"chunk size {self.chunk_size} is too small (minimum 50 characters)")
         if not 0 <= self.chunk_overlap < self.chunk_size // 2:
             raise ValueError(f"chunk overlap {self.chunk_overlap} must be between 0 and half the chunk size")
-        if self.embedder not in ("e5", "fake"):
-            raise ValueError(f"unknown embedder {self.embedder!r}; expected 'e5' or 'fake'")
+        if self.embedder not in ("e5", "openai", "fake"):
+            raise ValueError(f"unknown embedder {self.embedder!r}; expected 'e5', 'openai' or 'fake'")
+        if self.embedder == "openai" and not (self.embed_base_url and self.embed_model):
+            raise ValueError("RAG_EMBEDDER=openai needs RAG_EMBED_BASE_URL and RAG_EMBED_MODEL (and perhaps "
+                             "RAG_EMBED_API_KEY)")
+        if self.embed_timeout <= 0 or self.embed_retries < 0:
+            raise ValueError("RAG_EMBED_TIMEOUT must be > 0 and RAG_EMBED_RETRIES >= 0")
         if self.llm not in ("local", "openai", "extractive"):
             raise ValueError(f"unknown LLM backend {self.llm!r}; expected 'local', 'openai' or 'extractive'")
         if self.llm == "openai" and not self.llm_base_url:

@@ -32,6 +32,11 @@ class Embedder(ABC):
                 progress(len(idx))
         return out
 
+    def known_dimension(self) -> int | None:
+        """The vector size when it is known without asking the model (a served model's is learned from its
+        first answer: None before). Opening an index compares this, so that opening needs no request."""
+        return self.dimension
+
     def lengths(self, texts: Sequence[str]) -> list[int]:
         """What passages are batched by (similar lengths pad least): characters, or the model's tokens."""
         return [len(t) for t in texts]

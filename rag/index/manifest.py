@@ -41,14 +41,16 @@ class Manifest:
         except (OSError, ValueError, TypeError) as exc:
             raise IndexMismatch(f"{path}: unreadable index manifest ({exc}); run `rag index --rebuild`") from exc
 
-    def check_compatible(self, model_id: str, dimension: int, chunk_size: int, chunk_overlap: int) -> None:
+    def check_compatible(self, model_id: str, dimension: int | None, chunk_size: int, chunk_overlap: int) -> None:
+        """Refuse an index built otherwise. ``dimension`` None: not known yet (a served model tells it with its
+        first answer, which :meth:`check_query` then checks), so the model ids alone decide here."""
         problems = []
         if self.format_version not in READABLE_FORMATS:
             problems.append(f"index format {self.format_version}, this version reads "
                             f"{', '.join(map(str, READABLE_FORMATS))}")
-        if self.embedding_model != model_id or self.dimension != dimension:
+        if self.embedding_model != model_id or dimension not in (None, self.dimension):
             problems.append(f"built with embedding model {self.embedding_model} ({self.dimension}-d), "
-                            f"configured model is {model_id} ({dimension}-d)")
+                            f"configured model is {model_id} ({dimension or '?'}-d)")
         if (self.chunk_size, self.chunk_overlap) != (chunk_size, chunk_overlap):
             problems.append(f"built with chunk size/overlap {self.chunk_size}/{self.chunk_overlap}, "
                             f"configured {chunk_size}/{chunk_overlap}")
@@ -57,3 +59,10 @@ class Manifest:
         if problems:
             raise IndexMismatch("The index does not match the current settings: " + "; ".join(problems)
                                 + ". Run `rag index --rebuild` to rebuild it.")
+
+    def check_query(self, vector) -> None:
+        """A query vector must have the index's size (a served model can change behind the same name)."""
+        if len(vector) != self.dimension:
+            raise IndexMismatch(f"The index holds {self.dimension}-d vectors of {self.embedding_model}, but the "
+                                f"embedding model now answers with {len(vector)}-d ones. Run `rag index --rebuild` "
+                                "if the model was changed on purpose.")

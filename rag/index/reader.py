@@ -78,7 +78,7 @@ class BulletinIndex:
         manifest = Manifest.load(folder)
         embedder = embedder or make_embedder(settings)
         if check:
-            manifest.check_compatible(embedder.model_id, embedder.dimension, settings.chunk_size,
+            manifest.check_compatible(embedder.model_id, embedder.known_dimension(), settings.chunk_size,
                                       settings.chunk_overlap)
         store, vectors, keywords = open_parts(folder, settings.faiss_nprobe)
         return cls(folder=folder, manifest=manifest, store=store, vectors=vectors, keywords=keywords,
@@ -111,6 +111,7 @@ class BulletinIndex:
         if allowed is not None and not len(allowed):
             return []
         vec = self.embedder.embed_query(query)
+        self.manifest.check_query(vec)
         return self._hits(self.vectors.search(vec, k, allowed))
 
     def search_bm25(self, query: str, k: int = 8, filters: Filters | None = None) -> list[Hit]:
