@@ -10,7 +10,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from rag.errors import QuestionError
+from rag.errors import EmbedderUnavailable, QuestionError, StoreUnavailable
 from rag.ingest import SUPPORTED
 from rag.retrieval import Filters
 from rag.settings import Settings
@@ -89,6 +89,12 @@ def build_app(state: AppState) -> gr.Blocks:
             chat[-1] = {"role": "assistant", "content": as_text(str(exc))}
             yield chat, history, sources_html([]), ""
             return
+        except (EmbedderUnavailable, StoreUnavailable) as exc:  # a server the settings name: say which
+            log.warning("answering failed: %s", exc)
+            chat[-1] = {"role": "assistant",
+                        "content": f"检索服务不可用，请稍后重试：{as_text(state.public_error(str(exc)))}"}
+            yield chat, history, sources_html([]), ""
+            return
         except Exception as exc:  # never a stack trace in the chat
             log.exception("answering failed")
             chat[-1] = {"role": "assistant", "content": f"抱歉，回答时出错：{type(exc).__name__}。请稍后重试。"}
@@ -159,6 +165,9 @@ def build_app(state: AppState) -> gr.Blocks:
             answer = assistant.ask(question, history=[str(h) for h in history])
         except (QuestionError, ValueError) as exc:
             return json.dumps({"error": str(exc)}, ensure_ascii=False)
+        except (EmbedderUnavailable, StoreUnavailable) as exc:
+            log.warning("answering %r failed: %s", question[:80], exc)
+            return json.dumps({"error": f"检索服务不可用，请稍后重试：{state.public_error(str(exc))}"}, ensure_ascii=False)
         except Exception as exc:  # never a stack trace to the client; the log has the details (redacted)
             log.exception("answering %r failed", question[:80])
             return json.dumps({"error": f"回答时出错：{type(exc).__name__}，请稍后重试。"}, ensure_ascii=False)

@@ -7,7 +7,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from rag.errors import BulletinIndexError, IndexBusy, UploadError
+from rag.errors import BulletinIndexError, EmbedderUnavailable, IndexBusy, UploadError
 from rag.index import update_index
 from rag.ingest import SUPPORTED
 from rag.text import strip_invisible
@@ -103,7 +103,7 @@ def reindex_or_undo(settings, undo) -> tuple[dict, str | None]:
     except IndexBusy:
         undo()
         return {}, BUSY
-    except BulletinIndexError as exc:
+    except (BulletinIndexError, EmbedderUnavailable) as exc:
         undo()
         return {}, f"索引更新失败，本次更改已撤销：{exc}"
 
