@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from ..redact import install_log_redaction
+from ..errors import RagError
+from ..redact import install_log_redaction, redact
 from ..retrieval import Filters
 from ..settings import Settings
 
@@ -38,6 +39,14 @@ class RagGroup(click.Group):
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(self._plugins()))
 
+    def invoke(self, ctx):
+        """Run the command; an error meant for a user that no command caught (a server named in the settings
+        going down in the middle of an answer or an update) is one line too, never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except RagError as exc:
+            fail(redact(str(exc)))
+
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)
         if command is None and (ep := self._plugins().get(name)) is not None:
@@ -52,7 +61,8 @@ class RagGroup(click.Group):
 @click.option("--corpus-dir", type=click.Path(path_type=Path), help="Folder of documents [env RAG_CORPUS_DIR; default ./corpus].")
 @click.option("--index-dir", type=click.Path(path_type=Path), help="Where the index lives [env RAG_INDEX_DIR; default ./index].")
 @click.option("--models-dir", type=click.Path(path_type=Path), help="Converted model cache [env RAG_MODELS_DIR; default ./models].")
-@click.option("--embedder", type=click.Choice(["e5", "fake"]), help="Embedding model [env RAG_EMBEDDER; default e5].")
+@click.option("--embedder", type=click.Choice(["e5", "openai", "fake"]),
+              help="Embedding model: e5 (local), openai (served, RAG_EMBED_*) or fake [env RAG_EMBEDDER; default e5].")
 @click.option("--chunk-size", type=int, help="Chunk size in characters [env RAG_CHUNK_SIZE; default 300].")
 @click.option("--chunk-overlap", type=int, help="Chunk overlap in characters [env RAG_CHUNK_OVERLAP; default 60].")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")

@@ -11,19 +11,24 @@ that readers search to it)::
 
 Payload indexes: ``kind``, ``source``, ``issue``, ``section_key`` (keyword) and ``date`` (datetime).
 ``settings.qdrant_url`` empty: local mode, a folder ``<index_dir>/qdrant`` that one process at a time opens.
-qdrant-client is imported only here and in ``qdrant_writer`` (``pip install .[qdrant]``).
+A server that cannot be reached or answers with an error is a one-line :class:`StoreUnavailable` naming its
+URL (:class:`GuardedClient`), wherever the client is called. qdrant-client is imported only here and in
+``qdrant_writer`` (``pip install .[qdrant]``).
 """
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
 import threading
 import uuid
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..embeddings import Embedder, make_embedder
 from ..errors import IndexMissing, StoreUnavailable
+from ..redact import public_url, redact
 from ..settings import Settings
 from ..text import tokenize
 from ..types import Article, Chunk, Filters, Hit
@@ -47,6 +52,50 @@ def qdrant_models():
     return models
 
 
+def server_errors() -> tuple[type[Exception], ...]:
+    """What the client raises when the server is down or answers with an error (HTTP status, refused, timeout)."""
+    import httpx
+    from qdrant_client.http.exceptions import ApiException
+
+    return ApiException, httpx.HTTPError, ConnectionError, TimeoutError
+
+
+def unavailable(where: str, exc: Exception) -> StoreUnavailable:
+    """One line naming the server and what went wrong (a status, or why it could not be reached)."""
+    status = getattr(exc, "status_code", None)
+    first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
+    if status is not None:
+        hint = "; check RAG_QDRANT_API_KEY" if status in (401, 403) else ""
+        return StoreUnavailable(redact(f"Qdrant at {where} answered HTTP {status} "
+                                       f"({getattr(exc, 'reason_phrase', '') or first}){hint}"))
+    source = getattr(exc, "source", None) or exc  # ResponseHandlingException wraps the connection error
+    detail = str(source).strip().splitlines()[0][:160] if str(source).strip() else ""
+    return StoreUnavailable(redact(f"Qdrant at {where} cannot be reached ({type(source).__name__}"
+                                   f"{': ' + detail if detail else ''}); check RAG_QDRANT_URL and the server"))
+
+
+class GuardedClient:
+    """A Qdrant client whose calls raise :class:`StoreUnavailable` naming the server (never its key) when the
+    server is down or answers with an error, instead of the client's own exceptions and tracebacks."""
+
+    def __init__(self, client, where: str):
+        self._client, self._where = client, where
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._client, name)
+        if not callable(attr):
+            return attr
+
+        @functools.wraps(attr)
+        def call(*args, **kwargs):
+            try:
+                return attr(*args, **kwargs)
+            except server_errors() as exc:
+                raise unavailable(self._where, exc) from exc
+
+        return call
+
+
 def _where(settings: Settings) -> tuple[str, str]:
     return ("url", settings.qdrant_url) if settings.qdrant_url else ("path", str(Path(settings.index_dir) / "qdrant"))
 
@@ -62,7 +111,14 @@ def client_for(settings: Settings):
         if client is None:
             try:
                 if settings.qdrant_url:
-                    client = QdrantClient(url=settings.qdrant_url, api_key=settings.qdrant_api_key or None)
+                    # the client's background version check: an unreachable server is reported by the first call
+                    warnings.filterwarnings("ignore", message="Failed to obtain server version")
+                    with warnings.catch_warnings(record=True) as caught:
+                        warnings.simplefilter("always")
+                        client = QdrantClient(url=settings.qdrant_url, api_key=settings.qdrant_api_key or None)
+                    for w in caught:  # e.g. "Api key is used with an insecure connection": one log line
+                        log.warning("Qdrant at %s: %s", location(settings), redact(str(w.message)))
+                    client = GuardedClient(client, location(settings))
                 else:
                     Path(where[1]).mkdir(parents=True, exist_ok=True)
                     client = QdrantClient(path=where[1])
@@ -90,7 +146,8 @@ def close_clients(settings: Settings | None = None) -> None:
 
 
 def location(settings: Settings) -> str:
-    return settings.qdrant_url or str(Path(settings.index_dir) / "qdrant")
+    """Where the store is, as messages show it: the server's URL without credentials, or the local folder."""
+    return public_url(settings.qdrant_url) if settings.qdrant_url else str(Path(settings.index_dir) / "qdrant")
 
 
 def served_collection(client, alias: str) -> str | None:
@@ -182,6 +239,8 @@ class QdrantBackend:
         alias = settings.qdrant_collection
         try:
             found = served_collection(client, alias) and read_manifest(client, alias)
+        except StoreUnavailable:
+            raise
         except Exception as exc:  # connection refused, timeout, unauthorised: one line, not a traceback
             raise StoreUnavailable(f"Qdrant at {location(settings)} cannot be read ({type(exc).__name__}: "
                                    f"{str(exc).splitlines()[0][:160] if str(exc) else ''})") from exc
@@ -191,7 +250,7 @@ class QdrantBackend:
         manifest = found[0]
         embedder = embedder or make_embedder(settings)
         if check:
-            manifest.check_compatible(embedder.model_id, embedder.dimension, settings.chunk_size,
+            manifest.check_compatible(embedder.model_id, embedder.known_dimension(), settings.chunk_size,
                                       settings.chunk_overlap)
         return cls(client, alias, location(settings), manifest, embedder)
 
@@ -204,6 +263,7 @@ class QdrantBackend:
 
     def search_dense(self, query: str, k: int = 8, filters: Filters | None = None) -> list[Hit]:
         vec = self.embedder.embed_query(query)
+        self.manifest.check_query(vec)
         res = self.client.query_points(self.alias, query=[float(x) for x in vec], using=DENSE, limit=k,
                                        query_filter=to_filter(filters), with_payload=True)
         return [Hit(payload_chunk(p.payload), float(p.score), rank) for rank, p in enumerate(res.points, 1)]
