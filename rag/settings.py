@@ -51,6 +51,8 @@ class Settings:
     qdrant_url: str = ""  # for store=qdrant: a server (http://host:6333); empty: local mode in <index_dir>/qdrant
     qdrant_api_key: str = field(default="", repr=False)  # never printed or logged
     qdrant_collection: str = "bulletins"  # the alias readers search; each rebuild fills a new collection behind it
+    qdrant_shards: int = 0  # shards of a new collection; 0: Qdrant's default (one per cluster node at creation)
+    qdrant_replication: int = 1  # copies of each shard on different nodes (2: a cluster survives losing a node)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -69,7 +71,8 @@ class Settings:
                      "chunk_size", "chunk_overlap", "batch_size", "lock_timeout", "llm", "llm_base_url",
                      "llm_model", "llm_api_key", "llm_max_tokens", "llm_threads", "llm_ctx", "top_k",
                      "context_passages", "passage_chars", "upload_max_mb", "max_file_mb", "faiss_ivf_threshold",
-                     "faiss_nprobe", "store", "qdrant_url", "qdrant_api_key", "qdrant_collection"):
+                     "faiss_nprobe", "store", "qdrant_url", "qdrant_api_key", "qdrant_collection", "qdrant_shards",
+                     "qdrant_replication"):
             raw = env.get(f"RAG_{name.upper()}")
             if raw:
                 try:
@@ -110,5 +113,7 @@ class Settings:
             raise ValueError("top_k and context_passages must be >= 1 and passage_chars >= 40")
         if self.batch_size < 1:
             raise ValueError("batch size must be at least 1")
+        if self.qdrant_shards < 0 or self.qdrant_replication < 1:
+            raise ValueError("RAG_QDRANT_SHARDS must be >= 0 (0: Qdrant's default) and RAG_QDRANT_REPLICATION >= 1")
         if self.faiss_nprobe < 1 or self.faiss_ivf_threshold < 0:
             raise ValueError("RAG_FAISS_NPROBE must be >= 1 and RAG_FAISS_IVF_THRESHOLD >= 0")

@@ -40,11 +40,14 @@ REWEIGHT_DRIFT = 0.01  # relative change of the mean chunk length that rewrites 
 BATCH = 256
 
 
-def create_collection(client, name: str, dimension: int) -> None:
+def create_collection(client, name: str, dimension: int, shards: int = 0, replication: int = 1) -> None:
+    """A new collection: its vectors, payload indexes, and ``shards`` (0: the server's default, one per node)
+    with ``replication`` copies each (settings ``qdrant_shards``, ``qdrant_replication``; ignored in local mode)."""
     m = qdrant_models()
     client.create_collection(
         name, vectors_config={DENSE: m.VectorParams(size=dimension, distance=m.Distance.COSINE)},
-        sparse_vectors_config={SPARSE: m.SparseVectorParams(modifier=m.Modifier.IDF)})
+        sparse_vectors_config={SPARSE: m.SparseVectorParams(modifier=m.Modifier.IDF)},
+        shard_number=shards or None, replication_factor=replication if replication > 1 else None)
     for field, schema in (("kind", m.PayloadSchemaType.KEYWORD), ("source", m.PayloadSchemaType.KEYWORD),
                           ("issue", m.PayloadSchemaType.KEYWORD), ("section_key", m.PayloadSchemaType.KEYWORD),
                           ("date", m.PayloadSchemaType.DATETIME)):
@@ -206,7 +209,7 @@ def _build_new(client, alias, served, plan, tokens, files, embedder, settings, q
             client.delete_collection(stale)
     numbers = [int(n.rsplit("_", 1)[1]) for n in ([served] if served else [])]
     target = f"{alias}_{(max(numbers) + 1 if numbers else 1):06d}"
-    create_collection(client, target, embedder.dimension)
+    create_collection(client, target, embedder.dimension, settings.qdrant_shards, settings.qdrant_replication)
     try:
         writer = _Writer(client, target, embedder, settings, quiet)
         lengths = [len(tk) or 1 for file_tokens in tokens for tk in file_tokens]
