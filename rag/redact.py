@@ -4,6 +4,7 @@ every such text can be passed through :func:`redact`, :class:`RedactingFilter` d
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 _SECRETS: set[str] = set()
@@ -29,8 +30,8 @@ def public_url(url: str) -> str:
         parts = urlsplit(url.strip())
         host = parts.hostname or ""
         port = parts.port
-    except ValueError:  # not a URL (a bad port, unbalanced brackets): show it masked
-        return redact(url)
+    except ValueError:  # not a URL (a bad port, unbalanced brackets): shown without what precedes an "@"
+        return redact(re.sub(r"//[^/]*@", "//", url.strip()))
     if ":" in host:
         host = f"[{host}]"
     netloc = f"{host}:{port}" if port else host
