@@ -5,8 +5,8 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
 * the model **refused** (or echoed the question): ``REFUSAL_RULES`` try to answer anyway — ask again with the
   best passage alone, answer from the passages' metadata, quote a passage that matches strongly — else refuse;
 * the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list, re-point a
-  figure cited to the wrong passage, and replace or refuse an answer whose figure or person no cited passage
-  holds (a guess).
+  figure cited to the wrong passage, refuse a neighbouring place's fact given for the place asked, and replace
+  or refuse an answer whose figure or person no cited passage holds (a guess).
 
 Nothing here reads the wording of a message: decisions are :class:`Action` and :class:`~rag.types.Outcome`."""
 from __future__ import annotations
@@ -17,10 +17,11 @@ from enum import Enum
 
 from ..types import Hit, Outcome
 from .checks import NUMBER_RE, Problem, ProblemKind, repoint_number
-from .citations import MARKER_RE
+from .citations import MARKER_RE, cited_numbers
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .question import Intent
 from .relevance import Relevance, missing_tokens
+from .subjects import other_place
 from .tuning import TUNING, Tuning
 
 
@@ -138,6 +139,23 @@ class RepointFigure:
         return Verdict(self.name, Action.REPLACE, Outcome.REPAIRED, moved) if moved else None
 
 
+class AnswerOfAnotherPlace:
+    """The clause the answer took its figure or name from is about another place of the kind asked (川汇区's
+    社区 for a question about 淮阳区, 许湾街道's 村 for 文昌街道): a neighbouring fact, not the answer — refuse."""
+    name = "answer_of_another_place"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if d.problem:
+            return None
+        cited = [e.passages[n - 1].chunk.text for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        pair = other_place(MARKER_RE.sub("", d.text), e.intent.question, cited)
+        if pair is None:
+            return None
+        asked, other = pair
+        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
+                       reason=f"the answer's source clause is about {other.name}{other.kind}, not {asked.name}{asked.kind}")
+
+
 GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED, ProblemKind.PERSON_NOT_CITED)
 
 
@@ -169,7 +187,7 @@ class Refuse:
 
 
 REFUSAL_RULES = (RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
-ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), FailedCheck())
+ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerOfAnotherPlace(), FailedCheck())
 
 
 def verify(draft: Draft, evidence: Evidence) -> Verdict:

@@ -5,7 +5,7 @@ import pytest
 from rag.answer.checks import Problem, ProblemKind
 from rag.answer.question import analyse
 from rag.answer.relevance import Relevance
-from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AnswerFromMetadata, Draft, Evidence, FailedCheck,
+from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AnswerFromMetadata, AnswerOfAnotherPlace, Draft, Evidence, FailedCheck,
                               FigureOfTheNamedThing, QuoteStrongEvidence, Refuse, RepointFigure, RetryWithBestPassage,
                               verify)
 from rag.text import content_tokens
@@ -107,6 +107,31 @@ def test_repoint_figure(draft, prob, texts, moved):
     assert (v.text if v else None) == moved
 
 
+MEETING = "中心城区各区负责同志及川汇区新闻社区负责同志、淮阳区道德文明使者代表分别作交流发言。"
+VISIT = "王少青带队先后深入许湾街道尚楼行政村、华耀城街道郭庄行政村，对全域创建工作进行调研。"
+
+
+@pytest.mark.parametrize("question, draft, texts, refused", [
+    # the answer's 社区 is 川汇区's, the question asks about 淮阳区
+    ("现场会上，淮阳区是哪个社区的负责同志作的交流发言？", "淮阳区新闻社区负责同志[1]。", [MEETING], True),
+    ("现场会上，川汇区是哪个社区的负责同志作的交流发言？", "川汇区新闻社区负责同志[1]。", [MEETING], False),
+    # the village is 许湾街道's, not 文昌街道's; 华耀城街道's village is asked and given
+    ("调研时去的是文昌街道的哪个行政村？", "去的是文昌街道尚楼行政村[1]。", [VISIT], True),
+    ("调研时去的是华耀城街道的哪个行政村？", "去的是华耀城街道郭庄行政村[1]。", [VISIT], False),
+    # a figure from another street's clause; the asked street's own figure
+    ("文昌街道确定了多少名议事代表？", "文昌街道确定了58名议事代表[1]。", [STREETS], True),
+    ("文昌街道确定了多少名议事代表？", "文昌街道确定了57名议事代表[1]。", [STREETS], False),
+    # the question names no place; the clause names no rival of the asked kind (示范片区 is not a place)
+    ("示范区一共确定了多少名议事代表？", "共确定议事代表165名[1]。", [STREETS], False),
+    ("区委书记去川汇区哪里查看了示范片区？", "查看了“创文”示范片区打造情况[1]。", ["区委书记实地查看了“创文”示范片区打造情况。"], False),
+    # an uncited passage is not the answer's source
+    ("调研时去的是文昌街道的哪个行政村？", "去的是文昌街道尚楼行政村。", [VISIT], False),
+])
+def test_answer_of_another_place(question, draft, texts, refused):
+    v = AnswerOfAnotherPlace()(Draft(draft, refused=False), evidence(question, texts))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+
+
 @pytest.mark.parametrize("prob, action, outcome", [
     (ProblemKind.FIGURE_NOT_SHOWN, Action.REFUSE, Outcome.REFUSED),  # a guessed figure is never shown
     (ProblemKind.PERSON_NOT_CITED, Action.REFUSE, Outcome.REFUSED),
@@ -143,4 +168,5 @@ def test_the_chains_end_in_a_verdict():
     e = evidence("示范区信访案件化解群众满意率是多少？", [OTHER], coverage=0.1, sentence=0.1, dense=0.5)
     assert verify(Draft("未找到", refused=True), e).action is Action.REFUSE
     assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
-    assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "failed_check"]
+    assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "answer_of_another_place",
+                                          "failed_check"]
