@@ -41,7 +41,7 @@ def test_each_store_is_built_queried_updated_and_reported(tmp_path, monkeypatch)
     pytest.importorskip("qdrant_client", reason="the Qdrant column needs `pip install .[qdrant]`")
     monkeypatch.setattr(stores, "quiet", _NoWait)
     few = stores.questions(6)
-    monkeypatch.setattr(stores, "questions", lambda: few)
+    monkeypatch.setattr(stores, "questions", lambda limit=None: few)
     results = {}
     for store in stores.STORES:
         corpus = tmp_path / store / "corpus"
