@@ -164,12 +164,19 @@ def _start_ui(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
            str(port)]
     proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + START_TIMEOUT_S
-    while "warm-up done" not in log_path.read_text(encoding="utf-8", errors="replace"):
+    # ready: the embedder is warm (which can come before the server listens) and the port answers
+    while "warm-up done" not in log_path.read_text(encoding="utf-8", errors="replace") or not _listening(port):
         if proc.poll() is not None or time.monotonic() > deadline:
             _stop(proc)
             pytest.fail(f"`rag ui` did not start: {log_path.read_text(encoding='utf-8', errors='replace')[-800:]}")
         time.sleep(0.3)
     return proc, f"http://127.0.0.1:{port}/"
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _switches(log_path: Path) -> int:
