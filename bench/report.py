@@ -134,6 +134,13 @@ def render(report: dict) -> str:
                    "mode | hit@1 | hit@5 | hit@10 | evidence@5", "lrrrr")
             for mode, o in qual.items():
                 L.append(f"| {mode} | {o['hit@1']} | {o['hit@5']} | {o['hit@10']} | {o['evidence@5']} |")
+    if report.get("stores"):
+        from .stores import render_stores
+
+        L += render_stores(report["stores"])
+        L.append("\nQdrant in local mode is qdrant-client's own in-process store: brute-force search in Python, "
+                 "one process per folder; reported, not a target (a Qdrant server searches HNSW in Rust).")
+        return "\n".join(L) + "\n"
     for key, title in (("answer", "Answers with the local model (this run)"),
                        ("answer_report", "Answers with the local model (from a `rag eval` report)")):
         a = report.get(key)

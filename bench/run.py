@@ -78,6 +78,29 @@ def _corpus(size: str, work: Path, cache: Path) -> Path:
     return dest
 
 
+def run_stores(a, report: dict, out: Path, cache: Path, sizes: list[str]) -> dict:
+    """``--stores``: every size built into every store, side by side (``bench.stores``), in ``report["stores"]``."""
+    from .stores import parse_stores
+
+    report["stores"] = {}
+    for size in sizes:
+        report["stores"][size] = {}
+        for store in parse_stores(a.stores):
+            work = out / "work" / "stores" / size / store
+            corpus = _corpus(size, work, cache)
+            args = ["store", "--store", store, "--name", size, "--corpus", str(corpus.resolve()),
+                    "--index", str((work / "index").resolve()), "--models-dir", str(a.models_dir)]
+            if a.qdrant_url:
+                args += ["--qdrant-url", a.qdrant_url]
+            report["stores"][size][store] = _worker(args, (work / "result.json").resolve(), a.timeout, a.wait_idle)
+            _save(report, out)
+            if not a.keep:
+                shutil.rmtree(work, ignore_errors=True)
+    report["finished"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    _save(report, out)
+    return report
+
+
 def run(a) -> dict:
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -87,6 +110,8 @@ def run(a) -> dict:
                     "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
                     "machine": {"cpus": os.cpu_count(), "cpu": _cpu_name(), "python": platform.python_version()},
                     "real_embed_max": a.real_max, "sizes": {}}
+    if a.stores:  # the search backends side by side, instead of the e5 measurements
+        return run_stores(a, report, out, cache, sizes)
     if not a.skip_embed:
         report["embedding"] = _worker(["embed", "--models-dir", str(a.models_dir), "--sample", str(a.embed_sample),
                                        *(["--quality"] if a.embed_quality else []),
@@ -207,7 +232,18 @@ def main(argv: list[str] | None = None) -> None:
                         "writes <out>/before, <out>/after and <out>/compare.md")
     p.add_argument("--wait-idle", type=float, default=120,
                    help="seconds each measurement waits for other processes to leave the CPUs")
+    p.add_argument("--stores", default="",
+                   help="compare search backends instead (e.g. folder,qdrant): build, add one bulletin and query "
+                        "every size in each, with a hash embedder (no e5); see bench/stores.py")
+    p.add_argument("--qdrant-url", default="", help="with --stores: a Qdrant server instead of local mode")
     a = p.parse_args(argv)
+    if a.stores:
+        from .stores import parse_stores
+
+        try:
+            parse_stores(a.stores)
+        except ValueError as exc:
+            p.error(str(exc))
     report = run(a)
     print(render(report))
     print(f"\nwritten: {Path(a.out) / 'bench.json'}, {Path(a.out) / 'bench.md'}", file=sys.stderr)

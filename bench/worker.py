@@ -1,6 +1,7 @@
 """One measurement in a fresh process (so peak memory belongs to it alone): ``size`` builds an index of
-one corpus and times updates and queries on it; ``embed`` measures embedding throughput; ``pool``
-embeds the sample sentences for the composed embedder; ``answer`` times the local model.
+one corpus and times updates and queries on it; ``store`` does the same in one search backend with the
+hash embedder (``bench.stores``); ``embed`` measures embedding throughput; ``pool`` embeds the sample
+sentences for the composed embedder; ``answer`` times the local model.
 
 Run by ``bench.run``; each sub-command writes one JSON object to ``--out``.
 """
@@ -276,7 +277,7 @@ def cmd_answer(a) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m bench.worker")
-    p.add_argument("command", choices=["size", "pool", "embed", "answer"])
+    p.add_argument("command", choices=["size", "store", "pool", "embed", "answer"])
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--name", default="")
     p.add_argument("--corpus", type=Path)
@@ -291,12 +292,18 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--sample", type=int, default=192, help="chunks for the embedding benchmark")
     p.add_argument("--skip-reduced", action="store_true", help="embedding benchmark without bf16/int8")
+    p.add_argument("--store", choices=["folder", "qdrant"], default="folder", help="for `store`: the backend")
+    p.add_argument("--qdrant-url", default="", help="for `store`: a Qdrant server instead of local mode")
     a = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if a.command == "embed":
         from .embed_bench import cmd_embed
 
         result = cmd_embed(a)
+    elif a.command == "store":
+        from .stores import cmd_store
+
+        result = cmd_store(a)
     else:
         result = {"size": cmd_size, "pool": cmd_pool, "answer": cmd_answer}[a.command](a)
     a.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

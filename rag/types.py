@@ -131,6 +131,15 @@ class Filters:
         return True
 
 
+@dataclass(frozen=True)
+class Facets:
+    """The values the metadata filters can choose among: the sections and issues of the indexed articles
+    (distinct, sorted, empty ones left out; sections as written, with their 【】)."""
+
+    sections: list[str] = field(default_factory=list)
+    issues: list[str] = field(default_factory=list)
+
+
 @dataclass
 class Hit:
     """A chunk returned by a search, with its score and rank."""

@@ -58,7 +58,7 @@ def tick(state: AppState, seen: str | None) -> tuple:
 def build_app(state: AppState) -> gr.Blocks:
     def article_lookup(source, article_no):
         a = state.assistant
-        return a.index.store.article(source, article_no) if a else None
+        return a.index.article(source, article_no) if a else None
 
     def respond(message, chat, history, date_from, date_to, sources, sections, issues):
         message = (message or "").strip()

@@ -134,17 +134,20 @@ def result_markdown(summary: dict, rejected: list[dict] | None = None, removed: 
     return "\n".join(lines) + tail
 
 
+KINDS = {"bulletin": "简报", "newspaper": "报纸", "plain": "文档"}
+
+
 def documents_table(state) -> list[list]:
-    a = state.assistant
-    if a is None:
+    """The 文档管理 table of the index being served (``state.listing()``): one row per indexed file (its
+    bulletin name, else its first article's title), then the files that could not be indexed."""
+    listing = state.listing()
+    if listing is None:
         return []
     rows = []
-    for f in a.index.store.files():
-        titles = a.index.store.db.execute("SELECT title FROM articles WHERE source=? AND title IS NOT NULL "
-                                          "ORDER BY article_no LIMIT 1", (f["key"],)).fetchone()
-        rows.append([f["key"], {"bulletin": "简报", "newspaper": "报纸", "plain": "文档"}.get(f["kind"], f["kind"]),
-                     f["bulletin"] or (titles[0] if titles else "") or "", f["issue"] or "", f["date"] or "",
-                     f["n_articles"], f["n_chunks"], f["indexed_at"].replace("T", " ")[:16]])
-    for key, failure in sorted(a.index.manifest.failed.items()):  # visible, and removable from the delete list
+    for f in listing.files:
+        rows.append([f["key"], KINDS.get(f["kind"], f["kind"]), f["bulletin"] or f.get("title") or "",
+                     f["issue"] or "", f["date"] or "", f["n_articles"], f["n_chunks"],
+                     f["indexed_at"].replace("T", " ")[:16]])
+    for key, failure in sorted(listing.failed.items()):  # visible, and removable from the delete list
         rows.append([key, "未能索引", failure.get("error", "")[:120], "", "", 0, 0, ""])
     return rows

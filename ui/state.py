@@ -1,19 +1,39 @@
 """What the UI process shares between sessions: the settings and the current Assistant, swapped for a new
-one when a re-index completes (requests in flight keep the one they started with)."""
+one when a re-index completes (requests in flight keep the one they started with), and the listing of the
+index it serves. The index is read through ``rag.index.SearchBackend`` only, whichever store serves it."""
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from rag.answer import Assistant
-from rag.index import BulletinIndex, current_generation
+from rag.index import Facets, SearchBackend, open_index, published_generation
 from rag.settings import Settings
 
 from .render import as_text
 
 log = logging.getLogger(__name__)
+REFRESH_EVERY_S = 2.0  # how often a request checks whether `rag index` published a newer index
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What the UI shows of one opened index (status line, filter choices, document table), read once."""
+
+    generation: str
+    files: list[dict]  # SearchBackend.files() rows
+    failed: dict[str, dict]  # key -> {"sha256", "error"}: files that could not be indexed
+    facets: Facets
+    counts: dict[str, int]
+    built_at: str
+
+    @classmethod
+    def read(cls, index: SearchBackend) -> "Listing":
+        return cls(generation=index.generation, files=index.files(), failed=dict(index.manifest.failed),
+                   facets=index.facets(), counts=index.counts(), built_at=index.manifest.built_at)
 
 
 class AppState:
@@ -26,6 +46,8 @@ class AppState:
         self._checked_at = time.monotonic()
         self._refreshing = threading.Lock()  # one request checks for a newer generation at a time
         self._unopenable = None  # a published generation that failed to open: not retried every 2 s
+        self._listing: Listing | None = None
+        self._listing_lock = threading.Lock()
         self.error: str | None = None
         self.llm_state = "extractive" if settings.llm == "extractive" else "loading"
         self.llm_error: str | None = None
@@ -36,7 +58,7 @@ class AppState:
         try:
             # a re-index must not reload the embedding model: the new index reuses the loaded embedder
             embedder = old.index.embedder if old is not None else None
-            index = BulletinIndex.open(self.settings, embedder)
+            index = open_index(self.settings, embedder)
             assistant = Assistant(self.settings, index, chat_model=self._chat_model)
         except Exception as exc:  # shown in the UI instead of a crash
             self.error = str(exc)
@@ -56,21 +78,21 @@ class AppState:
         with self._lock:
             return self._assistant
 
-    def _refresh_if_stale(self, every: float = 2.0) -> None:
+    def _refresh_if_stale(self, every: float = REFRESH_EVERY_S) -> None:
         now = time.monotonic()
         if now - self._checked_at < every or self.index_lock.locked() or not self._refreshing.acquire(blocking=False):
             return
         try:
             self._checked_at = now
             try:
-                current = current_generation(self.settings.index_dir)
-            except Exception as exc:  # a damaged CURRENT file: keep serving what is loaded
+                current = published_generation(self.settings)
+            except Exception as exc:  # a damaged CURRENT file, Qdrant unreachable: keep serving what is loaded
                 log.warning("cannot read the published index generation: %s", exc)
                 return
             with self._lock:
-                served = self._assistant.index.folder if self._assistant is not None else None
+                served = self._assistant.index.generation if self._assistant is not None else None
             if current is not None and current not in (served, self._unopenable):
-                log.info("index generation %s published outside the UI; switching to it", current.name)
+                log.info("index generation %s published outside the UI; switching to it", current)
                 self._unopenable = None if self._open() else current
         finally:
             self._refreshing.release()
@@ -102,23 +124,37 @@ class AppState:
                  "error": f"模型不可用：{self.public_error(self.llm_error)}"}[self.llm_state]
         if self.error:
             return f"**回答方式：** {llm} · {as_text(state)}  \n**索引：** {as_text(self.public_error())}"
-        a = self.assistant
-        c = a.index.store.counts()
-        built = a.index.manifest.built_at.replace("T", " ")[:16]
+        listing = self.listing()
+        if listing is None:
+            return f"**回答方式：** {llm} · {as_text(state)}"
+        c, built = listing.counts, listing.built_at.replace("T", " ")[:16]
         return (f"**回答方式：** {llm} · {state}  \n**索引：** {c['files']} 个文件 · {c['articles']} 篇文章 · "
                 f"{c['chunks']} 个段落 · 更新于 {built} (UTC)")
 
     def generation(self) -> str | None:
-        """The name of the index generation being served (changes whenever an update is published)."""
+        """The index generation being served (changes whenever an update is published)."""
         a = self.assistant
-        return a.index.folder.name if a is not None else None
+        return a.index.generation if a is not None else None
+
+    def listing(self) -> Listing | None:
+        """The listing of the index being served, read once per generation (None: no index)."""
+        a = self.assistant
+        if a is None:
+            return None
+        with self._listing_lock:
+            if self._listing is None or self._listing.generation != a.index.generation:
+                try:
+                    self._listing = Listing.read(a.index)
+                except Exception as exc:  # a store that stopped answering: the last listing, if any, stays
+                    log.warning("cannot list the index %s: %s", a.index.generation, exc)
+            return self._listing
 
     def document_keys(self) -> list[str]:
         """Every document the corpus holds as the index knows it: indexed files, then files that failed."""
-        a = self.assistant
-        if a is None:
+        listing = self.listing()
+        if listing is None:
             return []
-        return [f["key"] for f in a.index.store.files()] + sorted(a.index.manifest.failed)
+        return [f["key"] for f in listing.files] + sorted(listing.failed)
 
     def public_error(self, message: str | None = None) -> str:
         """An error as a browser may see it: the server's folders named by their last part, not their path."""
@@ -130,10 +166,8 @@ class AppState:
         return text
 
     def index_choices(self) -> tuple[list[str], list[str], list[str]]:
-        a = self.assistant
-        if a is None:
+        """The choices of the file, section and issue filters."""
+        listing = self.listing()
+        if listing is None:
             return [], [], []
-        files = [f["key"] for f in a.index.store.files()]
-        rows = a.index.store.db.execute("SELECT DISTINCT section FROM articles WHERE section IS NOT NULL").fetchall()
-        issues = a.index.store.db.execute("SELECT DISTINCT issue FROM articles WHERE issue IS NOT NULL").fetchall()
-        return files, sorted(r[0] for r in rows), sorted(r[0] for r in issues)
+        return [f["key"] for f in listing.files], listing.facets.sections, listing.facets.issues

@@ -13,6 +13,7 @@ from .base import fail, main, settings_of
 
 def _print_status(status: dict) -> None:
     click.echo(f"Index:      {status['index']} ({status.get('store', 'folder')})")
+    click.echo(f"Generation: {status['generation']}")
     click.echo(f"Model:      {status['embedding_model']} ({status['dimension']}-d)")
     click.echo(f"Chunking:   {status['chunk_size']} chars, overlap {status['chunk_overlap']}")
     click.echo(f"Built at:   {status['built_at']} (rag {status['package_version']})")
@@ -20,6 +21,8 @@ def _print_status(status: dict) -> None:
     for d in status["documents"]:
         meta = " ".join(x for x in [d["bulletin"], issue_label(d["issue"]), d["date"]] if x)
         click.echo(f"  {d['key']}  [{d['kind']}] {meta or '-'}  {d['n_articles']} articles, {d['n_chunks']} chunks")
+    for key, error in sorted(status["failed"].items()):
+        click.echo(f"  {key}  NOT INDEXED: {error}")
 
 
 @main.command()

@@ -3,15 +3,17 @@
 Two implementations: the folder index (:class:`~rag.index.reader.BulletinIndex`: SQLite + FAISS + BM25
 postings in generation folders; the default) and :class:`~rag.index.qdrant.QdrantBackend` (one Qdrant
 collection with a dense and a ``bm25`` sparse vector, behind an alias). ``settings.store`` picks one
-(``RAG_STORE=folder|qdrant``); :func:`open_index` opens it and :func:`~rag.index.writer.update_index`
-writes it. Retrieval (``rag.retrieval.HybridRetriever``) goes through these methods only.
+(``RAG_STORE=folder|qdrant``); :func:`open_index` opens it, :func:`~rag.index.writer.update_index` writes it
+and :func:`published_generation` tells whether an update was published since a backend was opened.
+Retrieval (``rag.retrieval.HybridRetriever``), the UI and ``rag index --status`` go through these only.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ..settings import Settings
-from ..types import Article, Chunk, Filters, Hit
+from ..types import Article, Chunk, Facets, Filters, Hit
+from .manifest import Manifest
 
 if TYPE_CHECKING:
     from ..embeddings import Embedder
@@ -26,6 +28,8 @@ class SearchBackend(Protocol):
     search to the chunks :meth:`Filters.match` accepts, before ranking (``k`` hits among those)."""
 
     embedder: "Embedder"  # embeds the queries of dense search
+    manifest: Manifest  # read when opened: model, chunking, built_at, and the files that failed to index
+    generation: str  # the published index this backend was opened on (compare with published_generation())
 
     def search_dense(self, query: str, k: int = 8, filters: Filters | None = None) -> list[Hit]:
         """The ``k`` chunks nearest to the query's embedding (cosine)."""
@@ -48,7 +52,12 @@ class SearchBackend(Protocol):
         ...
 
     def files(self) -> list[dict]:
-        """The indexed files (key, path, sha256, size, indexed_at, kind, bulletin, issue, date, …) by key."""
+        """The indexed files (key, path, sha256, size, indexed_at, kind, bulletin, issue, date, publisher,
+        n_articles, n_chunks, and ``title``: the file's first article title or None) by key."""
+        ...
+
+    def facets(self) -> Facets:
+        """The sections and issues the filters offer."""
         ...
 
     def counts(self) -> dict[str, int]:
@@ -72,3 +81,17 @@ def open_index(settings: Settings, embedder: "Embedder | None" = None, check: bo
     from .reader import BulletinIndex
 
     return BulletinIndex.open(settings, embedder, check)
+
+
+def published_generation(settings: Settings) -> str | None:
+    """The generation of the store ``settings`` names that is published now (None before the first build): a
+    backend whose ``generation`` differs was opened before an update was published, and a reader that
+    wants the new manifest, files and facets opens the store again."""
+    if settings.store == "qdrant":
+        from .qdrant import published
+
+        return published(settings)
+    from .generations import current_generation
+
+    folder = current_generation(settings.index_dir)
+    return folder.name if folder is not None else None

@@ -84,9 +84,17 @@ class ChunkStore:
 
     # --- reading -------------------------------------------------------------------------
     def files(self) -> list[dict]:
-        cur = self.db.execute("SELECT * FROM files ORDER BY key")
+        """The files table, each row with ``title``: the file's first titled article (by the articles' key)."""
+        cur = self.db.execute("SELECT f.*, (SELECT title FROM articles a WHERE a.source = f.key AND title IS NOT NULL "
+                              "ORDER BY article_no LIMIT 1) AS title FROM files f ORDER BY key")
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r)) for r in cur]
+
+    def facets(self) -> tuple[list[str], list[str]]:
+        """The distinct non-empty sections and issues of the articles, sorted."""
+        return tuple(sorted(r[0] for r in self.db.execute(
+            f"SELECT DISTINCT {column} FROM articles WHERE coalesce({column}, '') != ''"))
+            for column in ("section", "issue"))
 
     def vectors_by_hash(self, keys: list[str]) -> dict[str, int]:
         """embed_hash → faiss_id for the chunks of the given sources (to reuse their vectors)."""

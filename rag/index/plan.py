@@ -170,12 +170,13 @@ class Parsed:
     chunks: list[Chunk]
 
     def row(self, indexed_at: str) -> dict:
-        """The file's row in the files table."""
+        """The file's row in the files table (``title``: its first titled article; the folder index derives it
+        from the articles table instead, see ``ChunkStore.files``)."""
         f, doc = self.found, self.doc
         return {"key": f.key, "path": str(f.path), "sha256": f.sha256, "size": f.size, "indexed_at": indexed_at,
                 "kind": doc.meta.kind, "bulletin": doc.meta.bulletin, "issue": doc.meta.issue,
                 "date": doc.meta.date, "publisher": doc.meta.publisher, "n_articles": len(doc.articles),
-                "n_chunks": len(self.chunks)}
+                "n_chunks": len(self.chunks), "title": next((a.title for a in doc.articles if a.title), None)}
 
 
 @dataclass

@@ -7,7 +7,8 @@ that readers search to it)::
                      ``sparse``); payload: the chunk's text and metadata, its jieba tokens and embed hash
     article points   no vectors; an article's full text (to merge neighbouring chunks into one passage)
     file points      no vectors; the row of the files table
-    manifest point   no vectors; the :class:`Manifest` (model, chunking, files, failures) and BM25 statistics
+    manifest point   no vectors; the :class:`Manifest` (model, chunking, files, failures), BM25 statistics and
+                     a ``revision`` that every update writes anew (see :func:`published`)
 
 Payload indexes: ``kind``, ``source``, ``issue``, ``section_key`` (keyword) and ``date`` (datetime).
 ``settings.qdrant_url`` empty: local mode, a folder ``<index_dir>/qdrant`` that one process at a time opens.
@@ -31,7 +32,7 @@ from ..errors import IndexMissing, StoreUnavailable
 from ..redact import public_url, redact
 from ..settings import Settings
 from ..text import tokenize
-from ..types import Article, Chunk, Filters, Hit
+from ..types import Article, Chunk, Facets, Filters, Hit
 from .manifest import Manifest
 from .sparse import query_weights
 
@@ -204,12 +205,12 @@ def to_filter(filters: Filters | None, kind: str | None = None, source: str | No
     return m.Filter(must=must) if must else None
 
 
-def scroll_all(client, collection: str, flt, with_vectors=False, batch: int = 512):
-    """Every point a filter selects, page by page."""
+def scroll_all(client, collection: str, flt, with_vectors=False, batch: int = 512, with_payload=True):
+    """Every point a filter selects, page by page (``with_payload``: True, or the payload keys to read)."""
     offset = None
     while True:
         points, offset = client.scroll(collection, scroll_filter=flt, limit=batch, offset=offset,
-                                       with_payload=True, with_vectors=with_vectors)
+                                       with_payload=with_payload, with_vectors=with_vectors)
         yield from points
         if offset is None:
             return
@@ -223,6 +224,26 @@ def read_manifest(client, collection: str) -> tuple[Manifest, dict] | None:
     return Manifest(**p["manifest"]), dict(p["bm25"])
 
 
+def read_generation(client, alias: str) -> str | None:
+    """``<collection>@<revision>`` of what the alias serves now, or None before the first build."""
+    served = served_collection(client, alias)
+    if served is None:
+        return None
+    got = client.retrieve(served, ids=[MANIFEST_ID], with_payload=["revision"])
+    return f"{served}@{got[0].payload.get('revision', '') if got else ''}"
+
+
+def published(settings: Settings) -> str | None:
+    """The generation published now: the alias's collection and the revision of its last update."""
+    client = client_for(settings)
+    try:
+        return read_generation(client, settings.qdrant_collection)
+    except StoreUnavailable:  # the guarded client already named the URL
+        raise
+    except Exception as exc:  # connection refused, timeout: one line, not a traceback
+        raise StoreUnavailable(f"Qdrant at {location(settings)} cannot be read ({type(exc).__name__})") from exc
+
+
 @dataclass
 class QdrantBackend:
     """Search and read one Qdrant collection through its alias (see the module docstring)."""
@@ -232,13 +253,15 @@ class QdrantBackend:
     where: str
     manifest: Manifest
     embedder: Embedder
+    generation: str = ""  # ``<collection>@<revision>`` when opened (searches see later updates at once)
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None, check: bool = True) -> "QdrantBackend":
         client = client_for(settings)
         alias = settings.qdrant_collection
         try:
-            found = served_collection(client, alias) and read_manifest(client, alias)
+            generation = read_generation(client, alias)
+            found = generation and read_manifest(client, alias)
         except StoreUnavailable:
             raise
         except Exception as exc:  # connection refused, timeout, unauthorised: one line, not a traceback
@@ -252,7 +275,7 @@ class QdrantBackend:
         if check:
             manifest.check_compatible(embedder.model_id, embedder.known_dimension(), settings.chunk_size,
                                       settings.chunk_overlap)
-        return cls(client, alias, location(settings), manifest, embedder)
+        return cls(client, alias, location(settings), manifest, embedder, generation)
 
     def close(self) -> None:  # the client is shared by the process (see client_for)
         pass
@@ -297,6 +320,13 @@ class QdrantBackend:
         rows = [p.payload["row"] for p in scroll_all(self.client, self.alias, to_filter(None, "file"))]
         return sorted(rows, key=lambda r: r["key"])
 
+    def facets(self) -> Facets:
+        sections, issues = set(), set()
+        for p in scroll_all(self.client, self.alias, to_filter(None, "article"), with_payload=["section", "issue"]):
+            sections.add(p.payload.get("section") or "")
+            issues.add(p.payload.get("issue") or "")
+        return Facets(sections=sorted(sections - {""}), issues=sorted(issues - {""}))
+
     def counts(self) -> dict[str, int]:
         n = {kind: self.client.count(self.alias, count_filter=to_filter(None, kind), exact=True).count
              for kind in ("file", "article", "chunk")}
@@ -306,6 +336,8 @@ class QdrantBackend:
         m, counts = self.manifest, self.counts()
         served = served_collection(self.client, self.alias)
         return {"store": "qdrant", "index": f"{self.where} collection {self.alias} -> {served}",
+                "generation": self.generation,
                 "embedding_model": m.embedding_model, "dimension": m.dimension, "chunk_size": m.chunk_size,
                 "chunk_overlap": m.chunk_overlap, "built_at": m.built_at, "package_version": m.package_version,
-                **counts, "vectors": counts["chunks"], "keyword_docs": counts["chunks"], "documents": self.files()}
+                **counts, "vectors": counts["chunks"], "keyword_docs": counts["chunks"], "documents": self.files(),
+                "failed": {k: f.get("error", "") for k, f in m.failed.items()}}

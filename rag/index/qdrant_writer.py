@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 import warnings
 from datetime import datetime, timezone
 from pathlib import Path
@@ -153,7 +154,7 @@ class _Writer:
         from dataclasses import asdict
 
         self.upsert([self.m.PointStruct(id=MANIFEST_ID, vector={}, payload={
-            "kind": "manifest", "manifest": asdict(manifest), "bm25": bm25})])
+            "kind": "manifest", "manifest": asdict(manifest), "bm25": bm25, "revision": uuid.uuid4().hex})])
         return counts
 
 

@@ -14,7 +14,7 @@ from ..embeddings import Embedder, make_embedder
 from ..errors import IndexDamaged, IndexMissing
 from ..settings import Settings
 from ..text import tokenize
-from ..types import Article, Chunk, Filters, Hit
+from ..types import Article, Chunk, Facets, Filters, Hit
 from .chunks import ChunkStore
 from .generations import current_generation, reading_part
 from .keyword import KeywordIndex
@@ -84,6 +84,11 @@ class BulletinIndex:
         return cls(folder=folder, manifest=manifest, store=store, vectors=vectors, keywords=keywords,
                    embedder=embedder)
 
+    @property
+    def generation(self) -> str:
+        """The generation folder's name (``gen-000007``)."""
+        return self.folder.name
+
     def close(self) -> None:
         self.store.close()
 
@@ -134,6 +139,10 @@ class BulletinIndex:
     def files(self) -> list[dict]:
         return self.store.files()
 
+    def facets(self) -> Facets:
+        sections, issues = self.store.facets()
+        return Facets(sections=sections, issues=issues)
+
     def counts(self) -> dict[str, int]:
         return self.store.counts()
 
@@ -142,8 +151,9 @@ class BulletinIndex:
 
     def status(self) -> dict:
         m = self.manifest
-        return {"store": "folder", "index": str(self.folder), "embedding_model": m.embedding_model,
+        return {"store": "folder", "index": str(self.folder), "generation": self.generation,
+                "embedding_model": m.embedding_model,
                 "dimension": m.dimension, "chunk_size": m.chunk_size, "chunk_overlap": m.chunk_overlap, "built_at": m.built_at,
                 "package_version": m.package_version, **self.store.counts(),
                 "vectors": len(self.vectors), "keyword_docs": len(self.keywords),
-                "documents": self.store.files()}
+                "documents": self.store.files(), "failed": {k: f.get("error", "") for k, f in m.failed.items()}}

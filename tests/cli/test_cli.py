@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from rag.cli import main
@@ -9,7 +10,7 @@ from ..conftest import SAMPLES
 
 def run(settings, *args):
     env = {"RAG_EMBEDDER": "fake", "RAG_CORPUS_DIR": str(settings.corpus_dir), "RAG_INDEX_DIR": str(settings.index_dir),
-           "RAG_MODELS_DIR": str(settings.models_dir)}
+           "RAG_MODELS_DIR": str(settings.models_dir), "RAG_STORE": settings.store}
     return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
 
 
@@ -29,6 +30,31 @@ def test_index_json_status_and_chunks(settings, corpus):
     assert rows and set(rows[0]) == {"id", "source", "bulletin", "issue", "date", "section", "title", "text",
                                      "start", "end"}
     assert all(row["issue"] == "17" and row["date"] == "2023-06-20" for row in rows)
+
+
+@pytest.mark.parametrize("store", ["folder", "qdrant"])
+def test_status_through_the_backend(settings, corpus, store):
+    """`rag index --status` reads either store through the backend interface: documents, generation, failures."""
+    from dataclasses import replace
+
+    if store == "qdrant":
+        pytest.importorskip("qdrant_client", reason="RAG_STORE=qdrant needs `pip install .[qdrant]`")
+    s = replace(settings, store=store)
+    (corpus / "bad.txt").write_bytes(b"\x00" * 10)
+    try:
+        assert run(s, "index").exit_code == 1
+        r = run(s, "index", "--status")
+        status = json.loads(run(s, "index", "--status", "--json").stdout)
+    finally:
+        if store == "qdrant":
+            from rag.index.qdrant import close_clients
+
+            close_clients(s)
+    assert r.exit_code == 0 and f"({store})" in r.stdout and "5 files, 38 articles, 87 chunks" in r.stdout
+    assert "周口精神文明建设简报 第17期 2023-06-20  6 articles, 11 chunks" in r.stdout
+    assert "bad.txt  NOT INDEXED:" in r.stdout and list(status["failed"]) == ["bad.txt"]
+    assert f"Generation: {status['generation']}" in r.stdout
+    assert status["generation"].startswith("gen-" if store == "folder" else "bulletins_000001@")
 
 
 def test_failed_file_sets_exit_code(settings, corpus):

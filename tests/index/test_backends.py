@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from rag.embeddings.fake import FakeEmbedder
-from rag.index import SearchBackend, open_index, update_index
+from rag.index import Facets, SearchBackend, open_index, published_generation, update_index
 from rag.retrieval import Filters, HybridRetriever
 from rag.settings import Settings
 
@@ -140,6 +140,35 @@ def test_article_lookup_counts_and_status(built):
     assert {d["key"] for d in st["documents"]} == set(SAMPLES) and st["chunks"] == counts["chunks"]
 
 
+def test_facets_and_file_titles(built):
+    facets = built.facets()
+    assert isinstance(facets, Facets) and "【文明时讯】" in facets.sections and "17" in facets.issues
+    assert facets.sections == sorted(set(facets.sections)) and "" not in facets.sections + facets.issues
+    every = built.chunks()
+    assert set(facets.issues) == {c.issue for c in every if c.issue}
+    assert set(facets.sections) == {c.section for c in every if c.section}
+    rows = {f["key"]: f for f in built.files()}
+    for key, row in rows.items():
+        first = next((built.article(key, n) for n in range(row["n_articles"]) if built.article(key, n).title), None)
+        assert row["title"] == (first.title if first else None), key
+    assert {"bulletin", "issue", "date", "kind", "n_articles", "n_chunks", "indexed_at"} <= set(rows[SRC_003])
+
+
+def test_an_update_publishes_a_new_generation(store_settings, corpus):
+    s = store_settings
+    assert published_generation(s) is None
+    update_index(s, paths=[corpus / SAMPLES[0]], embedder=FakeEmbedder(), show_progress=False)
+    first = _open(s)
+    assert first.generation == published_generation(s)
+    assert published_generation(s) == published_generation(s)  # reading it changes nothing
+    update_index(s, embedder=FakeEmbedder(), show_progress=False)  # in place (Qdrant) or a new folder
+    assert published_generation(s) != first.generation
+    again = _open(s)
+    assert again.generation == published_generation(s) and again.manifest.files.keys() == set(SAMPLES)
+    update_index(s, rebuild=True, embedder=FakeEmbedder(), show_progress=False)  # a new collection or folder
+    assert published_generation(s) not in (first.generation, again.generation)
+
+
 # --- publishing ------------------------------------------------------------------------------------
 class _Broken(FakeEmbedder):
     """Fails on its second batch: an update that dies midway."""
@@ -196,6 +225,14 @@ def test_bm25_and_dense_agree_between_backends(both):
             assert [h.chunk.id for h in a] == [h.chunk.id for h in b] or \
                 [round(h.score, 4) for h in a] == [round(h.score, 4) for h in b], (mode, q)  # ties may swap
             assert [h.score for h in a] == pytest.approx([h.score for h in b], rel=1e-5, abs=1e-5), (mode, q)
+
+
+def test_listings_agree_between_backends(both):
+    a, b = (both[s] for s in STORES)
+    assert a.facets() == b.facets() and a.counts() == b.counts()
+    drop = ("indexed_at",)
+    assert [{k: v for k, v in f.items() if k not in drop} for f in a.files()] == \
+        [{k: v for k, v in f.items() if k not in drop} for f in b.files()]
 
 
 def test_hybrid_top5_sources_agree_between_backends(both):

@@ -113,4 +113,4 @@ def test_reload_after_reindex_reuses_the_loaded_embedder(tmp_path):
     state.reload()
     assert state.assistant is not before
     assert state.assistant.index.embedder is before.index.embedder
-    assert state.assistant.index.store.counts()["files"] == 6
+    assert state.assistant.index.counts()["files"] == 6
