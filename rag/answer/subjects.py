@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text import content_tokens
+from ..text.tokens import jieba_with_dictionary
 
 # kinds of named place, longest first (行政村 before 村); a name is the word before the kind word, or one word
 # that ends with it
@@ -42,8 +43,7 @@ def places(text: str) -> tuple[Place, ...]:
     """The named places in ``text`` (jieba's precise cut: "华耀城/街道", "川汇区")."""
     from jieba import posseg
 
-    from ..text import tokenize  # noqa: F401  (loads the project's user dictionary into jieba)
-
+    jieba_with_dictionary()  # the user dictionary's place names (川汇区 ns) before the first cut
     words = [(p.word, p.flag) for p in posseg.lcut(text) if p.word.strip()]
     out: list[Place] = []
     for i, (w, flag) in enumerate(words):

@@ -37,6 +37,11 @@ def _jieba():
     return jieba
 
 
+def jieba_with_dictionary():
+    """jieba with the project's user dictionary (and its parts of speech) loaded, for cutting by part of speech."""
+    return _jieba()
+
+
 def tokenize(text: str) -> list[str]:
     """Search-mode jieba tokens, lower-cased, punctuation and whitespace dropped; single CJK
     characters are kept (many place names are split that far)."""

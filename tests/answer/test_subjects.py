@@ -12,7 +12,7 @@ from rag.answer.subjects import Place, other_place, places, source_clauses
     ("“创文”示范片区打造情况", []),  # a common noun before a one-character kind word
     ("走进纺城社区开展活动", [("纺城", "社区")]),
     ("示范区社区服务中心组织入户大走访", [("示范", "区")]),  # 社区 qualifies an organisation here
-    ("七一路街道办事处选聘网格员", []),
+    ("七一路街道办事处选聘网格员", [("七一路街道", "办事处")]),  # one word in the user dictionary
 ])
 def test_places(text, expected):
     assert [(p.name, p.kind) for p in places(text)] == expected
