@@ -124,14 +124,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _port_open(port: int) -> bool:
+def port_open(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(0.5)
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the process group this module started for the UI (its own session)."""
+def stop_process_group(proc: subprocess.Popen) -> None:
+    """Stop a process started in its own session (``start_new_session=True``) and its children: SIGTERM, then
+    SIGKILL when it has not exited within 15 s."""
     for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
         if proc.poll() is not None:
             return
@@ -171,7 +172,7 @@ def ui_idle_rss(index_dir: Path, corpus_dir: Path, llm: str = "extractive", time
     result: dict = {"llm": llm}
     try:
         while time.monotonic() - t0 < timeout and proc.poll() is None:
-            if _port_open(port) and warmed.is_set():
+            if port_open(port) and warmed.is_set():
                 break
             time.sleep(0.5)
         if proc.poll() is not None or not warmed.is_set():
@@ -186,5 +187,5 @@ def ui_idle_rss(index_dir: Path, corpus_dir: Path, llm: str = "extractive", time
         result["rss_mb"] = max(samples)
         result["peak_rss_mb"] = round(_status_kb(proc.pid, "VmHWM") / 1024, 1)
     finally:
-        _stop(proc)
+        stop_process_group(proc)
     return result

@@ -19,8 +19,6 @@ import json
 import logging
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -29,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.probes import free_port, port_open, stop_process_group
 from rag.embeddings.fake import FakeEmbedder
 from rag.index import update_index
 from rag.settings import Settings
@@ -43,12 +42,6 @@ NEW_DOC = "周口市植树活动简报.txt"
 NEW_TEXT = "3月12日，太康县组织干部职工在城北林场开展义务植树活动，共栽植杨树2000余棵。\n"
 SETTLE_S = 3.0  # after each publication: longer than ui.state.REFRESH_EVERY_S, so each replica notices it
 START_TIMEOUT_S = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _seen(reply: dict) -> dict:
@@ -113,7 +106,7 @@ def qdrant_server(tmp_path):
                     "(test_qdrant_local_replicas_share_one_client)")
     import httpx
 
-    http, grpc = _free_port(), _free_port()
+    http, grpc = free_port(), free_port()
     env = {**os.environ, "QDRANT__SERVICE__HOST": "127.0.0.1", "QDRANT__SERVICE__HTTP_PORT": str(http),
            "QDRANT__SERVICE__GRPC_PORT": str(grpc), "QDRANT__STORAGE__STORAGE_PATH": str(tmp_path / "qdrant"),
            "QDRANT__STORAGE__SNAPSHOTS_PATH": str(tmp_path / "qdrant-snapshots"), "QDRANT__TELEMETRY_DISABLED": "true"}
@@ -134,22 +127,8 @@ def qdrant_server(tmp_path):
             time.sleep(0.3)
         yield url
     finally:
-        _stop(proc)
+        stop_process_group(proc)
         log.close()
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop a process group this test started."""
-    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-        if proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, sig)
-            proc.wait(wait)
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def _rag(env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -158,25 +137,19 @@ def _rag(env: dict, *args: str) -> subprocess.CompletedProcess:
 
 
 def _start_ui(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     log = open(log_path, "w")
     cmd = [sys.executable, "-c", "from rag.cli import main; main()", "-v", "ui", "--llm", "extractive", "--port",
            str(port)]
     proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + START_TIMEOUT_S
     # ready: the embedder is warm (which can come before the server listens) and the port answers
-    while "warm-up done" not in log_path.read_text(encoding="utf-8", errors="replace") or not _listening(port):
+    while "warm-up done" not in log_path.read_text(encoding="utf-8", errors="replace") or not port_open(port):
         if proc.poll() is not None or time.monotonic() > deadline:
-            _stop(proc)
+            stop_process_group(proc)
             pytest.fail(f"`rag ui` did not start: {log_path.read_text(encoding='utf-8', errors='replace')[-800:]}")
         time.sleep(0.3)
     return proc, f"http://127.0.0.1:{port}/"
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _switches(log_path: Path) -> int:
@@ -218,7 +191,7 @@ def test_two_ui_processes_answer_alike_while_rag_index_publishes(store, tmp_path
         assert all(n >= 2 for n in switches), f"index switches seen per replica: {switches}"
     finally:
         for proc, _ in procs:
-            _stop(proc)
+            stop_process_group(proc)
 
 
 # --- one process: Qdrant local mode ---------------------------------------------------------------------
@@ -242,7 +215,7 @@ def test_qdrant_local_replicas_share_one_client(tmp_path, caplog):
         for state in states:
             demo = build_app(state)
             demo.queue(default_concurrency_limit=2, max_size=64)
-            port = _free_port()
+            port = free_port()
             demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
             demos.append(demo)
             urls.append(f"http://127.0.0.1:{port}/")
