@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from ..text import content_tokens
 from ..text.tokens import jieba_with_dictionary
+from .checks import NUMBER_RE, has_number
 
 # kinds of named place, longest first (行政村 before 村); a name is the word before the kind word, or one word
 # that ends with it
@@ -22,7 +23,6 @@ NAME_FLAGS = ("n", "j")
 PROPER_FLAGS = ("ns", "nr", "nz", "nt")
 DETERMINER = re.compile(r"^[该全本各每此其]")
 CLAUSE_SPLIT = re.compile(r"[，,。；;、！!？?\n]")
-NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,9 @@ def source_clauses(answer: str, question: str, passage: str) -> list[str]:
     """The clauses of ``passage`` the answer's new content comes from: those holding its figures (not in the
     question), else those holding most of its words that the question does not have."""
     clauses = [c for c in CLAUSE_SPLIT.split(passage) if c.strip()]
-    figures = [n for n in NUMBER_RE.findall(answer) if n not in question]
+    figures = [n for n in NUMBER_RE.findall(answer) if not has_number(n, question)]
     if figures:
-        return [c for c in clauses if any(f in c for f in figures)]
+        return [c for c in clauses if any(has_number(f, c) for f in figures)]
     new = [t for t in content_tokens(answer) if len(t) >= 2 and t not in question]
     if not new:
         return []
