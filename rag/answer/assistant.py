@@ -19,7 +19,7 @@ from ..types import Answer, Citation, Hit, Outcome
 from .checks import check_answer
 from .citations import (MARKER_RE, attribute, cited_numbers, drop_unsupported, is_echo, is_refusal,
                         normalise_markers, refusal_text)
-from .context import best_window, idf_from_hits, passages_to_show, trim_passage
+from .context import best_window, cut_passage, idf_from_hits, passages_to_show, second_window, trim_passage
 from .extractive import extractive_answer
 from .question import Intent, analyse, clean_history, clean_question, looks_like_followup
 from .relevance import Relevance, judge_relevance
@@ -151,7 +151,8 @@ class Assistant:
 
     def context(self, intent: Intent, hits: list[Hit]) -> Context:
         """The passages the model sees: each cut to its best window (twice the room when the answer spans
-        several facts), the weak ones left out when a model reads them (prompt tokens cost time)."""
+        several facts), the weak ones left out when a model reads them (prompt tokens cost time), and the first
+        passage's second-best window as passage [2] when it matches nearly as well (long articles; model backends)."""
         toks = content_tokens(intent.question)
         idf = idf_from_hits(toks, hits)
         budget = self.settings.passage_chars * (TUNING.list_budget_factor if intent.spans_passages else 1)
@@ -161,8 +162,18 @@ class Assistant:
         if self.backend != "extractive":
             shown = passages_to_show(toks, shown, budget, idf, intent.question, intent.multi_part,
                                      scores=[windows[h.chunk.id][2] for h in shown])
-        return Context(intent, hits, shown, [trim_passage(h, toks, budget, window=windows[h.chunk.id]) for h in shown],
-                       toks, idf, budget, [windows[h.chunk.id][2] for h in shown], judge_relevance(intent.question, hits))
+        passages = [trim_passage(h, toks, budget, window=windows[h.chunk.id]) for h in shown]
+        scores = [windows[h.chunk.id][2] for h in shown]
+        if shown and self.backend != "extractive":  # a long first passage also shows its second-best window
+            # as a passage of its own (the extractive answerer searches whole sentences itself: on the formats
+            # set the extra passage cost it two answers, so it keeps one window per passage)
+            top = shown[0]
+            extra = second_window(toks, top.chunk.text, budget, windows[top.chunk.id], idf, intent.question,
+                                  top.chunk.title or "")
+            if extra is not None:
+                shown, passages = [top, *shown], [passages[0], cut_passage(top, extra[0], extra[1]), *passages[1:]]
+                scores = [scores[0], extra[2], *scores[1:]]
+        return Context(intent, hits, shown, passages, toks, idf, budget, scores, judge_relevance(intent.question, hits))
 
     def draft(self, raw: str, ctx: Context) -> Draft:
         """The model's text with its markers normalised; an answer also gets markers attributed to the

@@ -100,6 +100,24 @@ def best_window(question_tokens: list[str], text: str, budget: int, idf: dict[st
     return s, e, score(lo, hi)
 
 
+def second_window(question_tokens: list[str], text: str, budget: int, first: tuple[int, int, float],
+                  idf: dict[str, float] | None = None, question: str = "", topic: str = "") -> tuple[int, int, float] | None:
+    """The best window of ``text`` outside ``first`` (a :func:`best_window`) when it scores at least
+    ``TUNING.second_window_share`` of it: a long article's answer is often a sentence or two away from the words
+    the question repeats. Offsets are in ``text``; None when the text fits the budget or nothing else matches."""
+    s, e, score = first
+    if len(text) <= budget or score <= 0:
+        return None
+    best = None
+    for lo, hi in ((0, s), (e, len(text))):  # the text before the first window, and after it
+        if hi - lo < 8:
+            continue
+        ws, we, sc = best_window(question_tokens, text[lo:hi], budget, idf, question, topic)
+        if sc > 0 and (best is None or sc > best[2]):
+            best = (lo + ws, lo + we, sc)
+    return best if best is not None and best[2] >= TUNING.second_window_share * score else None
+
+
 def trim_passage(hit: Hit, question_tokens: list[str], budget: int, idf: dict[str, float] | None = None,
                  question: str = "", window: tuple[int, int, float] | None = None) -> Hit:
     """Narrow a passage to its most relevant clauses (at most ``budget`` characters) so the prompt stays
@@ -109,6 +127,12 @@ def trim_passage(hit: Hit, question_tokens: list[str], budget: int, idf: dict[st
     if len(c.text) <= budget:
         return hit
     s, e, _ = window or best_window(question_tokens, c.text, budget, idf, question, c.title or "")
+    return cut_passage(hit, s, e)
+
+
+def cut_passage(hit: Hit, s: int, e: int) -> Hit:
+    """The hit narrowed to ``[s, e)`` of its text (stripped); start/end follow, so the citation highlights it."""
+    c = hit.chunk
     raw = c.text[s:e]
     text = raw.strip()
     lead = len(raw) - len(raw.lstrip())

@@ -252,3 +252,32 @@ def test_a_refusal_shows_the_closest_passages(fake_index_settings):
     assert ans.refused and ans.closest and "最接近的内容" in ans.answer
     assert ans.closest[0].title and ans.closest[0].title in ans.answer
     assert ans.to_dict()["closest"][0]["source"] == ans.closest[0].source
+
+
+def test_a_long_first_passage_also_shows_its_second_window(fake_index_settings):
+    """The fact of a long article a sentence away from the question's words reaches the prompt as passage [2],
+    and its citation highlights exactly that span of the article."""
+    import dataclasses
+
+    from rag.types import Chunk, Hit
+
+    article = ("为维护市场价格秩序稳定，市市场监管局近日对全市重点商超、农贸市场经营者开展“七不得”提醒告诫。"
+               "会议要求各经营者严格落实明码标价制度，不得哄抬价格、不得串通涨价、不得捏造散布涨价信息。"
+               "与会经营者表示，将自觉规范价格行为，共同营造良好的消费环境。"
+               "据了解，当前正值汛期，蔬菜等民生商品价格易受天气影响出现波动，此次提醒告诫旨在稳定汛期市场价格。"
+               "下一步，市场监管部门将加大巡查力度，对违法行为依法从严查处。")
+    other = "示范区市场监管分局开展食品安全检查，共检查经营户56家。"
+    hits = [Hit(Chunk(source="a.txt", article_no=0, text=article, start=0, end=len(article), title="提醒告诫会"), 1.0, 1,
+                dense=0.9),
+            Hit(Chunk(source="b.txt", article_no=0, text=other, start=0, end=len(other), title="食品安全检查"), 0.5, 2,
+                dense=0.88)]
+    settings = dataclasses.replace(fake_index_settings, passage_chars=60)
+    a, model = assistant(settings, "是为了维护汛期市场价格秩序稳定[2]。")
+    ans = a.ask("“七不得”提醒告诫是为了维护什么时期的市场价格秩序稳定？", hits=hits)
+    human = model.prompts[0][1].content
+    second = human.split("[2]：")[1].split("[3]")[0]
+    assert "汛期" in second and "汛期" not in human.split("[2]：")[0]
+    assert "[3]：" + other in human  # the next passage keeps its place after the article's two windows
+    assert not ans.refused and [c.n for c in ans.citations] == [2]
+    cited = ans.citations[0]
+    assert cited.source == "a.txt" and article[cited.start:cited.end] == cited.text and "汛期" in cited.text

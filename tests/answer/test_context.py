@@ -129,3 +129,37 @@ def test_a_date_question_needs_a_date(answer, problem):
     passage = hit("近日，搬口办事处开展活动。6月20日，又开展了一次。2023年共开展5次。2023-06-20出版。")
     got = check_answer(answer, "搬口办事处开展活动是哪一天？", [passage])
     assert (got.kind.name if got else None) == problem
+
+
+LONG_ARTICLE = ("为维护市场价格秩序稳定，市市场监管局近日对全市重点商超、农贸市场经营者开展“七不得”提醒告诫。"
+                "会议要求各经营者严格落实明码标价制度，不得哄抬价格、不得串通涨价、不得捏造散布涨价信息。"
+                "与会经营者表示，将自觉规范价格行为，共同营造良好的消费环境。"
+                "据了解，当前正值汛期，蔬菜等民生商品价格易受天气影响出现波动，此次提醒告诫旨在稳定汛期市场价格。"
+                "下一步，市场监管部门将加大巡查力度，对违法行为依法从严查处。")
+
+
+@pytest.mark.parametrize("question, text, budget, wanted", [
+    # the answer (汛期) sits a sentence away from the clauses that repeat the question's words
+    ("“七不得”提醒告诫是为了维护什么时期的市场价格秩序稳定？", LONG_ARTICLE, 60, "汛期"),
+    # a passage within the budget is shown whole: no second window
+    ("“七不得”提醒告诫是为了维护什么时期的市场价格秩序稳定？", LONG_ARTICLE[:50], 60, None),
+    # nothing else in the text matches the question: no second window
+    ("示范区信访案件化解群众满意率是多少？",
+     "2023年，示范区信访案件化解群众满意率达到99.01%。会议由区长主持。与会人员进行了交流发言。天气晴朗，气温适宜。",
+     24, None),
+])
+def test_second_window_of_a_long_passage(question, text, budget, wanted):
+    from rag.answer import idf_from_hits
+    from rag.answer.context import second_window
+
+    toks = content_tokens(question)
+    idf = idf_from_hits(toks, [hit(text)])
+    first = best_window(toks, text, budget, idf, question)
+    got = second_window(toks, text, budget, first, idf, question)
+    if wanted is None:
+        assert got is None
+        return
+    s, e, score = got
+    assert wanted in text[s:e] and wanted not in text[first[0]:first[1]]
+    assert e - s <= budget and (e <= first[0] or s >= first[1])  # within the budget, apart from the first
+    assert score >= 0.5 * first[2]
