@@ -102,12 +102,24 @@ def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, out
                 "embedding_model": m.embedding_model, "index_built_at": m.built_at, "index_files": len(m.files),
                 "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "top_k": settings.top_k,
                 "context_passages": settings.context_passages, "passage_chars": settings.passage_chars,
-                "split": split,
+                "split": split, "llama_build": _llama_build(settings),
                 "started": stamp}
     report = run_eval(assistant, questions, out_dir, modes, answer=not retrieval_only, run_info=run_info)
     json_path, md_path, html_path = write_reports(report, out_dir)
     click.echo(format_table(report))
     click.echo(f"\nReports: {json_path}, {md_path}, {html_path}", err=True)
+
+
+def _llama_build(settings) -> str | None:
+    """Which llama.cpp build answered (native for this CPU, or the portable prebuilt wheel): it sets the timings."""
+    if settings.llm != "local":
+        return None
+    from ..llm.cpu_build import loaded_build
+
+    try:
+        return loaded_build().describe()
+    except ImportError:
+        return None
 
 
 def _rgb_paper(settings, limit: int | None, noise: str, out_dir: Path) -> None:
@@ -139,7 +151,7 @@ def _rgb_paper(settings, limit: int | None, noise: str, out_dir: Path) -> None:
     report = run_paper(factory, embedder, rows, noises, out_dir)
     report["run"] = {"dataset": "rgb", "protocol": "paper", "backend": settings.llm, "questions": len(rows),
                      "noise": noises, "passage_chars": settings.passage_chars,
-                     "context_passages": settings.context_passages}
+                     "context_passages": settings.context_passages, "llama_build": _llama_build(settings)}
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     table = paper_table(report, label=f"ours ({settings.llm})")

@@ -25,6 +25,10 @@ class LocalServer:
             import xllamacpp
         except ImportError as exc:  # pragma: no cover
             raise ImportError("the local LLM needs xllamacpp: pip install xllamacpp==2026.10.11549") from exc
+        from .cpu_build import check_build, loaded_build
+
+        self.build = loaded_build()
+        check_build(self.build)  # a build for another CPU would die with SIGILL on the first prompt
         p = xllamacpp.CommonParams()
         p.model.path = str(model_path)
         p.n_ctx = n_ctx
@@ -40,7 +44,8 @@ class LocalServer:
         self._server = xllamacpp.Server(p)
         self.base_url = self._server.listening_address.rstrip("/") + "/v1"
         self.load_seconds = time.monotonic() - t0
-        log.info("local LLM ready at %s in %.1f s", self.base_url, self.load_seconds)
+        log.info("local LLM ready at %s in %.1f s; llama.cpp %s", self.base_url, self.load_seconds,
+                 self.build.describe())
 
     def close(self) -> None:
         self._server = None
