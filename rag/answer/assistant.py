@@ -19,7 +19,8 @@ from ..types import Answer, Citation, Hit, Outcome
 from .checks import check_answer
 from .citations import (MARKER_RE, attribute, cited_numbers, drop_unsupported, is_echo, is_refusal,
                         normalise_markers, refusal_text)
-from .context import best_window, cut_passage, idf_from_hits, passages_to_show, second_window, trim_passage
+from .context import (best_window, cut_passage, idf_from_hits, passages_to_show, second_window, trim_passage,
+                      widen_passage)
 from .extractive import extractive_answer
 from .question import Intent, analyse, clean_history, clean_question, looks_like_followup
 from .relevance import Relevance, judge_relevance
@@ -185,6 +186,8 @@ class Assistant:
         text, dropped = drop_unsupported(attribute(text, labels), labels, ctx.intent.question)
         if dropped:
             log.info("dropped answer sentences that no cited passage supports: %s", dropped)
+            if is_refusal(text):  # nothing the passages support is left: as good as a refusal
+                return Draft(text, refused=True)
         return Draft(text, refused=False, problem=check_answer(text, ctx.intent.question, ctx.passages))
 
     def evidence(self, ctx: Context) -> Evidence:
@@ -249,11 +252,11 @@ class Assistant:
         return merged[:k]
 
     def _focused_retry(self, ctx: Context, n: int) -> tuple[str, Hit] | None:
-        """Ask once more with passage ``n`` alone, given twice the room (distractors and a cut-off passage are
-        what make a small model refuse). Returns (answer citing [n], the widened passage) when the answer is
-        not a refusal and passes the checks."""
+        """Ask once more with passage ``n`` alone, grown around what the model saw to twice the room
+        (distractors and a cut-off passage are what make a small model refuse). Returns (answer citing [n], the
+        widened passage) when the answer is not a refusal and passes the checks."""
         question = ctx.intent.question
-        wide = trim_passage(ctx.shown[n - 1], ctx.tokens, 2 * self.settings.passage_chars, ctx.idf, question)
+        wide = widen_passage(ctx.shown[n - 1], ctx.passages[n - 1], 2 * self.settings.passage_chars)
         text = "".join(self.chain().stream(question, [wide], with_meta=ctx.intent.with_meta)).strip()
         text = normalise_markers(text, 1)
         if is_refusal(text) or is_echo(text, question):
@@ -263,7 +266,11 @@ class Assistant:
             text = f"{text.rstrip('。')}[1]。"
         if check_answer(text, question, [wide]):
             return None
-        return text.replace("[1]", f"[{n}]"), wide
+        # the near-miss rules judge the retry's answer as they judge a first answer
+        again = verify(Draft(text, refused=False), Evidence(ctx.intent, [wide], ctx.tokens, ctx.relevance, [0.0]))
+        if again.action is Action.REFUSE:
+            return None
+        return again.text.replace("[1]", f"[{n}]"), wide
 
     def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None,
             mode: str = "hybrid", hits: list[Hit] | None = None) -> Answer:

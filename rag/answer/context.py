@@ -140,6 +140,31 @@ def cut_passage(hit: Hit, s: int, e: int) -> Hit:
                hit.score, hit.rank)
 
 
+def widen_passage(full: Hit, shown: Hit, chars: int) -> Hit:
+    """``shown`` (a window cut from ``full`` by :func:`cut_passage`) grown by whole clauses of ``full``, forward
+    first, to at most ``chars`` characters: more room around what the model saw, wherever in the article that
+    was (the first passage's second window lies elsewhere than its best window)."""
+    c = full.chunk
+    if len(c.text) <= chars:
+        return full
+    s0, e0 = shown.chunk.start - c.start, shown.chunk.end - c.start
+    spans = clauses(c.text)
+    inside = [i for i, (a, b) in enumerate(spans) if b > s0 and a < e0]
+    if not (0 <= s0 < e0 <= len(c.text)) or not inside:
+        return shown
+    lo, hi = inside[0], inside[-1]
+    while True:
+        grown = False
+        if hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= chars:
+            hi, grown = hi + 1, True
+        if lo > 0 and spans[hi][1] - spans[lo - 1][0] <= chars:
+            lo, grown = lo - 1, True
+        if not grown:
+            break
+    s, e = min(spans[lo][0], s0), max(spans[hi][1], e0)
+    return cut_passage(full, s, min(e, s + max(chars, e0 - s)))
+
+
 def passages_to_show(question_tokens: list[str], hits: list[Hit], budget: int, idf: dict[str, float] | None,
                      question: str, multi_part: bool = False, scores: list[float] | None = None) -> list[Hit]:
     """The passages worth the prompt's time. The first two always; each later one only for a question in

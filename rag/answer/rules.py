@@ -5,8 +5,10 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
 * the model **refused** (or echoed the question): ``REFUSAL_RULES`` try to answer anyway — ask again with the
   best passage alone, answer from the passages' metadata, quote a passage that matches strongly — else refuse;
 * the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list, re-point a
-  figure cited to the wrong passage, refuse a neighbouring place's fact given for the place asked, and replace
-  or refuse an answer whose figure or person no cited passage holds (a guess).
+  figure cited to the wrong passage, refuse a neighbouring place's fact given for the place asked, a larger
+  unit's total given for a smaller one, a figure counted as something else than its passage counts it and a
+  person whose sentence never says they did what was asked, and
+  replace or refuse an answer whose figure or person no cited passage holds (a guess).
 
 Nothing here reads the wording of a message: decisions are :class:`Action` and :class:`~rag.types.Outcome`."""
 from __future__ import annotations
@@ -21,7 +23,7 @@ from .citations import MARKER_RE, cited_numbers
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .question import Intent
 from .relevance import Relevance, missing_tokens
-from .subjects import other_place
+from .subjects import other_place, relabelled_count, role_not_stated, wider_scope
 from .tuning import TUNING, Tuning
 
 
@@ -156,6 +158,59 @@ class AnswerOfAnotherPlace:
                        reason=f"the answer's source clause is about {other.name}{other.kind}, not {asked.name}{asked.kind}")
 
 
+class AnswerOfWiderScope:
+    """The sentence the answer's figure comes from counts it for a larger unit than the one asked (该区, 全市 for
+    a question about one team or one street) and never names the asked one: that unit's total, not the answer —
+    refuse."""
+    name = "answer_of_wider_scope"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if d.problem:
+            return None
+        cited = [e.passages[n - 1].chunk.text for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        pair = wider_scope(MARKER_RE.sub("", d.text), e.intent.question, cited)
+        if pair is None:
+            return None
+        asked, scope = pair
+        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
+                       reason=f"the answer's figure is counted for {scope}, not for the {asked} asked about")
+
+
+class RelabelledCount:
+    """The answer counts a figure as something else than the passage it cites does ("25个优秀志愿服务项目" where
+    the passage has "25 支志愿服务队"): another classifier and another noun — the figure of a neighbouring fact,
+    refuse."""
+    name = "relabelled_count"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if d.problem:
+            return None
+        cited = [e.passages[n - 1].chunk.text for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        got = relabelled_count(MARKER_RE.sub("", d.text), e.intent.question, cited)
+        if got is None:
+            return None
+        num, said, given = got
+        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
+                       reason=f"the answer counts {num} as {said}; the passage counts {num} {given}")
+
+
+class RoleNotStated:
+    """Asked who chaired (spoke, led the visit…), the answer names a person whose sentence says they did
+    something else ("王少青出席会议并代表市委表态发言" for 由谁主持): a role the text never gives — refuse."""
+    name = "role_not_stated"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if d.problem or not e.intent.person:
+            return None
+        cited = [e.passages[n - 1].chunk.text for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        got = role_not_stated(MARKER_RE.sub("", d.text), e.intent.question, cited)
+        if got is None:
+            return None
+        name, roles = got
+        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
+                       reason=f"no cited sentence says that {name} did what was asked ({'/'.join(roles)})")
+
+
 GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED, ProblemKind.PERSON_NOT_CITED)
 
 
@@ -187,7 +242,8 @@ class Refuse:
 
 
 REFUSAL_RULES = (RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
-ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerOfAnotherPlace(), FailedCheck())
+ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerOfAnotherPlace(), AnswerOfWiderScope(),
+                RelabelledCount(), RoleNotStated(), FailedCheck())
 
 
 def verify(draft: Draft, evidence: Evidence) -> Verdict:

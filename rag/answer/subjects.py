@@ -1,6 +1,9 @@
 """Whose fact is it? Named places in a question (淮阳区, 文昌街道, 郭庄村) and the clause of a passage an
 answer took its figure or name from: when that clause names another place of the same kind (川汇区, 许湾街道)
-and not the one asked, the answer gave a neighbouring place's fact — a near miss, not an answer.
+and not the one asked, the answer gave a neighbouring place's fact — a near miss, not an answer. The same for
+a larger unit's total given for a smaller one (``wider_scope``), a person whose sentence never says they did
+what was asked (``role_not_stated``) and a figure counted as another thing than its passage counts it
+(``relabelled_count``).
 
 Clauses are cut at ，。；、: in "川汇区新闻社区负责同志、淮阳区道德文明使者代表" the 社区 belongs to 川汇区."""
 from __future__ import annotations
@@ -95,3 +98,142 @@ def other_place(answer: str, question: str, passages: list[str]) -> tuple[Place,
                 return None  # the clause names no other place of that kind: it may well be the asked one's
             found = found or rivals[0]
     return found
+
+
+# A scope word names the whole of a place: 全市 / 该区 / 本县 (a determiner and a kind). Ranks order the kinds
+# by size; an organisation (a team, a centre) ranks below every place. A figure whose sentence is scoped by a
+# larger unit than the one asked is that unit's total ("截至目前，该区已累计开展各类活动32000余场次" for a
+# question about one volunteer team).
+SCOPE_RANK = {"国": 6, "省": 5, "市": 4, "县": 3, "区": 3, "镇": 2, "乡": 2, "街道": 2, "办事处": 2, "村": 1, "社区": 1}
+SCOPE_RE = re.compile(r"(?:全|该|本)(国|省|市|县|区|镇|乡|街道|办事处|村|社区)")
+# words that end an organisation's name (jieba cuts "服务队", "服务中心"); departments (局, 办, 部) are left
+# out: a city office's figure is often given for the whole city
+ORG_ENDINGS = ("队", "中心", "站", "协会", "学校", "医院", "公司", "合作社", "小组")
+SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+
+
+@lru_cache(maxsize=4096)
+def organisations(text: str) -> tuple[str, ...]:
+    """Organisation words in ``text`` ("服务队", "服务中心"): nouns of two or more characters ending in
+    ``ORG_ENDINGS``."""
+    from jieba import posseg
+
+    jieba_with_dictionary()
+    return tuple(dict.fromkeys(p.word for p in posseg.lcut(text)
+                               if len(p.word) >= 2 and p.word.endswith(ORG_ENDINGS) and p.flag.startswith("n")))
+
+
+def _asked_rank(question: str) -> tuple[int, str] | None:
+    """The smallest unit the question names: (rank, its words) — an organisation ranks 0."""
+    orgs = organisations(question)
+    if orgs:
+        return 0, orgs[0]
+    ranked = [(SCOPE_RANK.get(p.kind, 0), p.name) for p in places(question)]
+    return min(ranked) if ranked else None
+
+
+def _figure_re(num: str) -> re.Pattern:
+    """``num`` as a whole figure (not the 20 of 2023 or of 20.5), as :func:`has_number` matches it."""
+    return re.compile(rf"(?<![\d.]){re.escape(num)}(?![\d]|\.\d)")
+
+
+def wider_scope(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
+    """(what the question asks about, the scope word) when every sentence the answer took a figure from counts
+    it for a larger unit than the one asked (its last scope word before the figure ranks higher and the sentence
+    never names the asked unit) and the question uses no such scope itself; None otherwise."""
+    asked = _asked_rank(question)
+    figures = [n for n in NUMBER_RE.findall(answer) if not has_number(n, question)]
+    if asked is None or not figures or SCOPE_RE.search(question):
+        return None
+    rank, words = asked
+    found = None
+    for passage in passages:
+        for sentence in SENTENCE_END.split(passage):
+            pos = [m.start() for f in figures for m in _figure_re(f).finditer(sentence)]
+            if not pos:
+                continue
+            scopes = [m for m in SCOPE_RE.finditer(sentence[:min(pos)])]
+            if words in sentence or not scopes or SCOPE_RANK[scopes[-1].group(1)] <= rank:
+                return None  # this sentence may well give the asked unit's figure
+            found = found or (words, scopes[-1].group(0))
+    return found
+
+
+# What a person did at a meeting or visit. A question asking who did one of these ("由哪位领导主持") is answered
+# by a person only when the sentence naming that person says it: "王少青出席会议并代表市委表态发言" names who
+# spoke, not who chaired.
+# Each asked role word maps to the words that state it (a speech is 讲话, 致辞 or 发言 in different reports).
+_SPEAK = ("讲话", "致辞", "发言", "作报告")
+_ATTEND = ("出席", "参加", "参会", "陪同")
+_TEACH = ("主讲", "宣讲", "授课", "讲授", "辅导", "讲座", "解读")
+ROLES: dict[str, tuple[str, ...]] = {
+    "主持": ("主持",), "讲话": _SPEAK, "致辞": _SPEAK, "发言": _SPEAK, "作报告": _SPEAK,
+    "出席": _ATTEND, "参加": _ATTEND, "主讲": _TEACH, "宣讲": _TEACH, "授课": _TEACH,
+    "带队": ("带队", "带领", "率队", "率领"), "宣读": ("宣读",), "点评": ("点评",), "颁奖": ("颁奖", "颁发"),
+    "揭牌": ("揭牌",),
+}
+
+
+def role_not_stated(answer: str, question: str, passages: list[str]) -> tuple[str, tuple[str, ...]] | None:
+    """(the person the answer names, the roles asked) when the question asks who did something of ``ROLES`` and
+    no sentence of ``passages`` names that person together with every role asked; None otherwise (or when no
+    sentence names the person at all: the citation checks judge that)."""
+    from ..text import person_names
+    from .question import ASKS_PERSON
+
+    roles = tuple(r for r in ROLES if r in question)
+    if not roles or not ASKS_PERSON.search(question):
+        return None
+    names = [n for n in person_names(answer) if n not in question]
+    for name in names:
+        sentences = [s for p in passages for s in SENTENCE_END.split(p) if name in s]
+        if not sentences:
+            return None
+        if not any(all(any(w in s for w in ROLES[r]) for r in roles) for s in sentences):
+            return name, roles
+    return None
+
+
+# What a figure counts: the classifier after it ("25 支志愿服务队": 支) and the noun after that. A small model
+# relabels a count it found ("25个优秀志愿服务项目" from "25支志愿服务队 … 还进行了优秀志愿服务项目评选"). Classifiers
+# in one group count the same kind of thing.
+CLASSIFIER_GROUPS = (("名", "人", "位"), ("个", "项"), ("次", "场", "回"), ("户", "家"))
+CLASSIFIERS = "名人位个项次场回户家支件条份所座处辆台批期篇部本张套间栋只头棵亩吨元"
+_COUNT_RE = r"(?<![\d.]){num}(?![\d]|\.\d)\s*(?:[万亿千百]\s*)?(?:余|多)?\s*([{cls}])([\u4e00-\u9fff]{{0,12}})"
+
+
+def _same_class(a: str, b: str) -> bool:
+    return a == b or any(a in g and b in g for g in CLASSIFIER_GROUPS)
+
+
+@lru_cache(maxsize=4096)
+def _head_noun(text: str) -> str:
+    """The last noun of the noun phrase that opens ``text`` ("优秀/志愿/服务项目" → 服务项目; "" when it opens
+    with no noun)."""
+    from jieba import posseg
+
+    jieba_with_dictionary()
+    head = ""
+    for p in posseg.lcut(text):
+        if p.flag.startswith(("n", "vn")):
+            head = p.word
+        elif head or not p.flag.startswith(("a", "b", "m")):
+            break
+    return head
+
+
+def relabelled_count(answer: str, question: str, passages: list[str]) -> tuple[str, str, str] | None:
+    """(the figure, what the answer says it counts, what the passages say it counts) when the answer counts a
+    figure with another classifier and another noun than every place the cited passages give that figure
+    ("25个…项目" where they only have "25 支…服务队"); None otherwise."""
+    for num in (n for n in NUMBER_RE.findall(answer) if not has_number(n, question)):
+        pattern = re.compile(_COUNT_RE.format(num=re.escape(num), cls=CLASSIFIERS))
+        said = pattern.search(answer)
+        noun = _head_noun(said.group(2)) if said else ""
+        if not noun:
+            continue  # no classifier, or nothing named after it ("25个[1]")
+        given = [(m.group(1), _head_noun(m.group(2))) for p in passages for m in pattern.finditer(p)]
+        if not given or any(_same_class(said.group(1), c) or not n or n[-1] == noun[-1] for c, n in given):
+            continue
+        return num, said.group(1) + noun, given[0][0] + given[0][1]
+    return None

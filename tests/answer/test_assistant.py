@@ -254,11 +254,7 @@ def test_a_refusal_shows_the_closest_passages(fake_index_settings):
     assert ans.to_dict()["closest"][0]["source"] == ans.closest[0].source
 
 
-def test_a_long_first_passage_also_shows_its_second_window(fake_index_settings):
-    """The fact of a long article a sentence away from the question's words reaches the prompt as passage [2],
-    and its citation highlights exactly that span of the article."""
-    import dataclasses
-
+def _two_window_article():
     from rag.types import Chunk, Hit
 
     article = ("为维护市场价格秩序稳定，市市场监管局近日对全市重点商超、农贸市场经营者开展“七不得”提醒告诫。"
@@ -271,6 +267,15 @@ def test_a_long_first_passage_also_shows_its_second_window(fake_index_settings):
                 dense=0.9),
             Hit(Chunk(source="b.txt", article_no=0, text=other, start=0, end=len(other), title="食品安全检查"), 0.5, 2,
                 dense=0.88)]
+    return article, other, hits
+
+
+def test_a_long_first_passage_also_shows_its_second_window(fake_index_settings):
+    """The fact of a long article a sentence away from the question's words reaches the prompt as passage [2],
+    and its citation highlights exactly that span of the article."""
+    import dataclasses
+
+    article, other, hits = _two_window_article()
     settings = dataclasses.replace(fake_index_settings, passage_chars=60)
     a, model = assistant(settings, "是为了维护汛期市场价格秩序稳定[2]。")
     ans = a.ask("“七不得”提醒告诫是为了维护什么时期的市场价格秩序稳定？", hits=hits)
@@ -281,3 +286,50 @@ def test_a_long_first_passage_also_shows_its_second_window(fake_index_settings):
     assert not ans.refused and [c.n for c in ans.citations] == [2]
     cited = ans.citations[0]
     assert cited.source == "a.txt" and article[cited.start:cited.end] == cited.text and "汛期" in cited.text
+
+
+def test_focused_retry_on_the_second_window_widens_that_window(fake_index_settings):
+    """A retry on passage [2] (the first article's second window) gives the model more room around [2], not
+    around the article's first window, and the widened citation is a span of the article."""
+    import dataclasses
+
+    from rag.answer.question import analyse
+
+    article, _, hits = _two_window_article()
+    settings = dataclasses.replace(fake_index_settings, passage_chars=60)
+    a, model = assistant(settings, "是为了稳定汛期市场价格[1]。")
+    ctx = a.context(analyse("“七不得”提醒告诫是为了维护什么时期的市场价格秩序稳定？"), hits)
+    assert ctx.shown[1] is ctx.shown[0] and "汛期" in ctx.passages[1].chunk.text
+    text, wide = a._focused_retry(ctx, 2)
+    assert text.endswith("[2]。")
+    assert ctx.passages[1].chunk.text in wide.chunk.text and 60 < len(wide.chunk.text) <= 120
+    assert article[wide.chunk.start:wide.chunk.end] == wide.chunk.text
+    assert ctx.passages[1].chunk.text in model.prompts[0][1].content
+
+
+@pytest.mark.parametrize("reply", ["我是一只海盗[1]。", "我是一只海盗[1]。[2]", "我是一只海盗[1]，[2]"])
+def test_an_answer_left_with_only_markers_is_a_refusal(fake_index_settings, reply):
+    """#14: the sentences no passage supports are dropped; when only markers are left ("[2]") the answer is
+    treated as a refusal — the best passage is tried alone, then the user is told it was not found."""
+    a, model = assistant(fake_index_settings, reply, "满意率达到99.01%[1]。")
+    ans = a.ask("示范区信访案件化解群众满意率是多少？")
+    assert len(model.prompts) == 2  # the focused retry was asked
+    assert "99.01%" in ans.answer and ans.outcome.value == "model_retry"
+
+
+def test_the_focused_retry_answer_meets_the_near_miss_rules_too(fake_index_settings):
+    """The retry's answer is judged by the same rules as a first answer: a district's neighbour's figure given
+    on the retry is refused, not shown as "answered from the best-matching passage"."""
+    from rag.types import Chunk, Hit
+
+    text = "许湾街道确定议事代表58名，文昌街道确定议事代表57名，共确定议事代表165名。"
+    hits = [Hit(Chunk(source="a.txt", article_no=0, text=text, start=0, end=len(text), title="议事代表"), 1.0, 1,
+                dense=0.9)]
+    q = "文昌街道确定了多少名议事代表？"
+    a, model = assistant(fake_index_settings, "资料中未找到相关内容。", "文昌街道确定了58名议事代表[1]。")
+    ans = a.ask(q, hits=hits)
+    assert len(model.prompts) == 2  # the retry was asked, and its answer (58 is 许湾街道's) not taken:
+    assert ans.outcome.value == "extracted" and "文昌街道确定议事代表57名" in ans.answer  # the passage is quoted
+    a, model = assistant(fake_index_settings, "资料中未找到相关内容。", "文昌街道确定了57名议事代表[1]。")
+    ans = a.ask(q, hits=hits)
+    assert not ans.refused and "57名" in ans.answer and ans.outcome.value == "model_retry"

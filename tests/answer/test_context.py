@@ -163,3 +163,35 @@ def test_second_window_of_a_long_passage(question, text, budget, wanted):
     assert wanted in text[s:e] and wanted not in text[first[0]:first[1]]
     assert e - s <= budget and (e <= first[0] or s >= first[1])  # within the budget, apart from the first
     assert score >= 0.5 * first[2]
+
+
+ARTICLE = ("本报讯 近日，区委召开常委会会议，研究部署下一阶段重点工作。会议指出，要抓好安全生产。"
+           "会议要求，各街道要压实责任。据了解，今年以来全区共排查隐患1200余处，整改率达98%。"
+           "下一步，区应急管理局将开展专项检查，重点检查燃气、消防和建筑工地。")
+
+
+@pytest.mark.parametrize("shown_span, chars, must_keep, must_grow_into", [
+    # a window in the middle grows on both sides, forward first, and keeps what the model saw
+    ("会议要求，各街道要压实责任。", 60, "会议要求，各街道要压实责任。", "据了解"),
+    # the article's last clauses: only backwards is left
+    ("重点检查燃气、消防和建筑工地。", 50, "重点检查燃气、消防和建筑工地。", "区应急管理局"),
+    # the first clause: grows forward only
+    ("本报讯 近日，区委召开常委会会议，", 40, "本报讯 近日，区委召开常委会会议，", "研究部署"),
+])
+def test_widen_passage_grows_around_what_was_shown(shown_span, chars, must_keep, must_grow_into):
+    from rag.answer.context import cut_passage, widen_passage
+
+    full = hit(ARTICLE)
+    s = ARTICLE.index(shown_span)
+    shown = cut_passage(full, s, s + len(shown_span))
+    wide = widen_passage(full, shown, chars)
+    assert must_keep in wide.chunk.text and must_grow_into in wide.chunk.text
+    assert len(wide.chunk.text) <= chars
+    assert ARTICLE[wide.chunk.start:wide.chunk.end] == wide.chunk.text  # the citation highlights the right span
+
+
+def test_widen_passage_of_a_short_article_is_the_whole_article():
+    from rag.answer.context import cut_passage, widen_passage
+
+    full = hit(ARTICLE)
+    assert widen_passage(full, cut_passage(full, 0, 20), len(ARTICLE) + 10).chunk.text == ARTICLE

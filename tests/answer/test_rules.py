@@ -5,9 +5,10 @@ import pytest
 from rag.answer.checks import Problem, ProblemKind
 from rag.answer.question import analyse
 from rag.answer.relevance import Relevance
-from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AnswerFromMetadata, AnswerOfAnotherPlace, Draft, Evidence, FailedCheck,
-                              FigureOfTheNamedThing, QuoteStrongEvidence, Refuse, RepointFigure, RetryWithBestPassage,
-                              verify)
+from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AnswerFromMetadata, AnswerOfAnotherPlace,
+                              AnswerOfWiderScope, Draft, Evidence, FailedCheck, FigureOfTheNamedThing,
+                              QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure, RetryWithBestPassage,
+                              RoleNotStated, verify)
 from rag.text import content_tokens
 from rag.types import Chunk, Hit, Outcome
 
@@ -132,6 +133,45 @@ def test_answer_of_another_place(question, draft, texts, refused):
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
 
 
+TEAM = "大铁牛巾帼志愿服务队组织“道德文明使者”开展护河行动，累计清运杂草1800余吨。截至目前，该区已累计开展各类活动32000余场次。"
+
+
+@pytest.mark.parametrize("question, draft, refused", [
+    # the district's total given for one team; the team's own figure; the district asked
+    ("大铁牛巾帼志愿服务队截至目前累计开展了多少场次活动？", "累计开展各类活动32000余场次[1]。", True),
+    ("大铁牛巾帼志愿服务队累计清运了多少吨杂草？", "累计清运杂草1800余吨[1]。", False),
+    ("该区截至目前累计开展了多少场次活动？", "累计开展各类活动32000余场次[1]。", False),
+    # an uncited passage is not the answer's source
+    ("大铁牛巾帼志愿服务队截至目前累计开展了多少场次活动？", "累计开展各类活动32000余场次。", False),
+])
+def test_answer_of_wider_scope(question, draft, refused):
+    v = AnswerOfWiderScope()(Draft(draft, refused=False), evidence(question, [TEAM]))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+
+
+@pytest.mark.parametrize("draft, refused", [
+    ("评出了25个优秀志愿服务项目[1]。", True),  # the passage counts 25 teams, not projects
+    ("共有25支志愿服务队参加[1]。", False),
+])
+def test_relabelled_count(draft, refused):
+    passage = "活动现场，25 支志愿服务队先后展示了活动成果，还进行了优秀志愿服务项目评选。"
+    v = RelabelledCount()(Draft(draft, refused=False), evidence("展示交流活动评出了多少个优秀志愿服务项目？", [passage]))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+
+
+ROLE_MEETING = "8月2日，我市召开推进会。市委常委、宣传部长王少青出席会议并代表市委表态发言。副市长刘颖参加会议。"
+
+
+@pytest.mark.parametrize("question, draft, refused", [
+    ("推进会是由哪位领导主持的？", "由王少青主持[1]。", True),  # he spoke; nobody is said to have chaired
+    ("推进会上代表市委表态发言的是谁？", "王少青[1]。", False),
+    ("推进会是由哪位领导主持的？", "由王少青主持。", False),  # an uncited passage is not the answer's source
+])
+def test_role_not_stated(question, draft, refused):
+    v = RoleNotStated()(Draft(draft, refused=False), evidence(question, [ROLE_MEETING]))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+
+
 @pytest.mark.parametrize("prob, action, outcome", [
     (ProblemKind.FIGURE_NOT_SHOWN, Action.REFUSE, Outcome.REFUSED),  # a guessed figure is never shown
     (ProblemKind.PERSON_NOT_CITED, Action.REFUSE, Outcome.REFUSED),
@@ -169,4 +209,4 @@ def test_the_chains_end_in_a_verdict():
     assert verify(Draft("未找到", refused=True), e).action is Action.REFUSE
     assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
     assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "answer_of_another_place",
-                                          "failed_check"]
+                                          "answer_of_wider_scope", "relabelled_count", "role_not_stated", "failed_check"]

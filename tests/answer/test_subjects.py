@@ -32,3 +32,81 @@ def test_other_place_needs_a_rival_of_the_same_kind():
     assert other_place("文昌街道尚楼行政村", "去的是文昌街道的哪个行政村？", [visit]) == (Place("文昌", "街道"), Place("许湾", "街道"))
     assert other_place("淮阳区尚楼行政村", "去的是淮阳区的哪个行政村？", [visit]) is None  # no other 区 in the clause
     assert other_place("尚楼行政村", "去的是哪个行政村？", [visit]) is None  # no place asked
+
+
+TEAM_ARTICLE = ("大铁牛巾帼志愿服务队组织200余名“道德文明使者”开展文明交通劝导和护河行动，累计清运杂草1800余吨。"
+                "截至目前，该区已累计开展各类活动32000余场次。")
+
+
+@pytest.mark.parametrize("answer, question, passage, expected", [
+    # a district's total given for one team: the sentence counts it for 该区 and never names the team
+    ("累计开展各类活动32000余场次[1]。", "大铁牛巾帼志愿服务队截至目前累计开展了多少场次活动？", TEAM_ARTICLE,
+     ("服务队", "该区")),
+    # the team's own figure: its sentence names the team
+    ("清运杂草1800余吨[1]。", "大铁牛巾帼志愿服务队累计清运了多少吨杂草？", TEAM_ARTICLE, None),
+    # the district asked, the district's total given: 全区 is the unit asked
+    ("排查隐患1200余处[1]。", "示范区今年排查了多少处隐患？", "今年以来，全区共排查隐患1200余处。", None),
+    # a street asked, the city's total given
+    ("共排查隐患5600处[1]。", "文昌街道今年排查了多少处隐患？", "会议通报，今年以来全市共排查隐患5600处。", ("文昌", "全市")),
+    # the question itself asks for the whole city's figure
+    ("共排查隐患5600处[1]。", "文昌街道所在的全市排查了多少处隐患？", "今年以来全市共排查隐患5600处。", None),
+    # the scope word comes after the figure: not what counts it
+    ("服务群众300余人次[1]。", "青年志愿服务队服务了多少人次？", "服务群众300余人次，受到全区好评。", None),
+    # nothing asked about a particular unit
+    ("共排查隐患5600处[1]。", "今年排查了多少处隐患？", "今年以来全市共排查隐患5600处。", None),
+    # no figure in the answer
+    ("由王少青主持[1]。", "志愿服务队的活动由谁主持？", "该区活动由王少青主持。", None),
+])
+def test_wider_scope(answer, question, passage, expected):
+    from rag.answer.subjects import wider_scope
+
+    assert wider_scope(answer, question, [passage]) == expected
+
+
+MEETING_ROLES = ("8月2日，我市召开全域精神文明建设工作推进会。市委常委、宣传部长王少青出席会议并代表市委表态发言。"
+                 "副市长刘颖参加会议。")
+
+
+@pytest.mark.parametrize("answer, question, passage, expected", [
+    # a role the text never gives: 王少青 spoke, nobody is said to have chaired
+    ("由王少青主持[1]。", "推进会是由哪位领导主持的？", MEETING_ROLES, ("王少青", ("主持",))),
+    # the role stated, in other words of the same kind (发言 for a speech)
+    ("王少青[1]。", "推进会上代表市委讲话的是谁？", MEETING_ROLES, None),
+    ("刘颖[1]。", "哪位副市长出席了推进会？", MEETING_ROLES, None),  # 参加 states attendance
+    ("张建慧[1]。", "现场会由谁主持并讲话？", "市委书记张建慧主持会议并讲话。", None),
+    # every role asked must be stated: chaired, but no speech
+    ("张建慧[1]。", "现场会由谁主持并讲话？", "会议由市委书记张建慧主持。", ("张建慧", ("主持", "讲话"))),
+    # no role asked, or no person asked for
+    ("王少青[1]。", "推进会上的市委常委是谁？", MEETING_ROLES, None),
+    ("8月2日[1]。", "推进会是哪天主持召开的？", MEETING_ROLES, None),
+    # the person is in no sentence: left to the citation checks
+    ("李明[1]。", "推进会是由哪位领导主持的？", MEETING_ROLES, None),
+])
+def test_role_not_stated(answer, question, passage, expected):
+    from rag.answer.subjects import role_not_stated
+
+    assert role_not_stated(answer, question, [passage]) == expected
+
+
+SHOWCASE = ("活动现场，市图书馆、鹿邑县神鹰救援队等 25 支志愿服务队先后展示了新时代文明实践活动成果，"
+            "还进行了优秀志愿服务项目评选。共走访群众200余家。")
+
+
+@pytest.mark.parametrize("answer, question, expected", [
+    # the count of teams given as the count of rated projects: another classifier and another noun
+    ("评出了25个优秀志愿服务项目[1]。", "最后评出了多少个优秀志愿服务项目？", "25"),
+    # the same thing counted with another classifier, or the same classifier: fine
+    ("共有25个志愿服务队参加[1]。", "有多少支志愿服务队参加？", None),
+    ("25支队伍[1]。", "有多少支队伍参加？", None),
+    ("走访了200余户群众[1]。", "走访了多少户群众？", None),  # 户 and 家 count households alike
+    # nothing named after the figure, or the figure is the question's own
+    ("25个[1]。", "评出了多少个优秀志愿服务项目？", None),
+    ("25支队伍里评出了优秀项目[1]。", "25支队伍里评出了什么？", None),
+])
+def test_relabelled_count(answer, question, expected):
+    from rag.answer.subjects import relabelled_count
+
+    got = relabelled_count(answer, question, [SHOWCASE])
+    assert (got and got[0]) == expected
+    if got:  # what each side counts, as jieba names it ("个项目" / "个服务项目", "支服务队")
+        assert got[1].startswith("个") and got[1].endswith("项目") and got[2] == "支服务队"
