@@ -5,10 +5,10 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
 * the model **refused** (or echoed the question): ``REFUSAL_RULES`` try to answer anyway — ask again with the
   best passage alone, answer from the passages' metadata, quote a passage that matches strongly — else refuse;
 * the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list, re-point a
-  figure cited to the wrong passage, refuse a neighbouring place's fact given for the place asked, a larger
-  unit's total given for a smaller one, a figure counted as something else than its passage counts it and a
-  person whose sentence never says they did what was asked, and
-  replace or refuse an answer whose figure or person no cited passage holds (a guess).
+  figure cited to the wrong passage, refuse a near miss — another place's or another year's fact given for the
+  one asked, a larger unit's total given for a smaller one, a figure counted as something else than its passage
+  counts it, a person whose sentence never says they did what was asked — and replace or refuse an answer whose
+  figure or person no cited passage holds (a guess).
 
 Nothing here reads the wording of a message: decisions are :class:`Action` and :class:`~rag.types.Outcome`."""
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .citations import MARKER_RE, cited_numbers
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .question import Intent
 from .relevance import Relevance, missing_tokens
-from .subjects import other_place, relabelled_count, role_not_stated, wider_scope
+from .subjects import other_place, other_year, relabelled_count, role_not_stated, wider_scope
 from .tuning import TUNING, Tuning
 
 
@@ -158,6 +158,23 @@ class AnswerOfAnotherPlace:
                        reason=f"the answer's source clause is about {other.name}{other.kind}, not {asked.name}{asked.kind}")
 
 
+class AnswerOfAnotherYear:
+    """The question names a year and every sentence the answer drew on names other years, not that one: the
+    2020 figure given for 2021 — refuse. Not for a date question: the 2023 list's notice is dated 2024."""
+    name = "answer_of_another_year"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if d.problem or e.intent.date:
+            return None
+        cited = [e.passages[n - 1].chunk.text for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        pair = other_year(MARKER_RE.sub("", d.text), e.intent.question, cited)
+        if pair is None:
+            return None
+        asked, other = pair
+        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
+                       reason=f"the answer's source sentence is about {other}, not {asked}")
+
+
 class AnswerOfWiderScope:
     """The sentence the answer's figure comes from counts it for a larger unit than the one asked (该区, 全市 for
     a question about one team or one street) and never names the asked one: that unit's total, not the answer —
@@ -242,8 +259,8 @@ class Refuse:
 
 
 REFUSAL_RULES = (RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
-ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerOfAnotherPlace(), AnswerOfWiderScope(),
-                RelabelledCount(), RoleNotStated(), FailedCheck())
+ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerOfAnotherPlace(), AnswerOfAnotherYear(),
+                AnswerOfWiderScope(), RelabelledCount(), RoleNotStated(), FailedCheck())
 
 
 def verify(draft: Draft, evidence: Evidence) -> Verdict:

@@ -26,6 +26,7 @@ NAME_FLAGS = ("n", "j")
 PROPER_FLAGS = ("ns", "nr", "nz", "nt")
 DETERMINER = re.compile(r"^[该全本各每此其]")
 CLAUSE_SPLIT = re.compile(r"[，,。；;、！!？?\n]")
+SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,11 @@ def places(text: str) -> tuple[Place, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def source_clauses(answer: str, question: str, passage: str) -> list[str]:
-    """The clauses of ``passage`` the answer's new content comes from: those holding its figures (not in the
-    question), else those holding most of its words that the question does not have."""
-    clauses = [c for c in CLAUSE_SPLIT.split(passage) if c.strip()]
+def source_clauses(answer: str, question: str, passage: str, split: re.Pattern = CLAUSE_SPLIT) -> list[str]:
+    """The clauses (or, with ``split=SENTENCE_END``, sentences) of ``passage`` the answer's new content comes
+    from: those holding its figures (not in the question), else those holding most of its words that the
+    question does not have."""
+    clauses = [c for c in split.split(passage) if c.strip()]
     figures = [n for n in NUMBER_RE.findall(answer) if not has_number(n, question)]
     if figures:
         return [c for c in clauses if any(has_number(f, c) for f in figures)]
@@ -109,7 +111,6 @@ SCOPE_RE = re.compile(r"(?:全|该|本)(国|省|市|县|区|镇|乡|街道|办�
 # words that end an organisation's name (jieba cuts "服务队", "服务中心"); departments (局, 办, 部) are left
 # out: a city office's figure is often given for the whole city
 ORG_ENDINGS = ("队", "中心", "站", "协会", "学校", "医院", "公司", "合作社", "小组")
-SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 
 
 @lru_cache(maxsize=4096)
@@ -237,3 +238,24 @@ def relabelled_count(answer: str, question: str, passages: list[str]) -> tuple[s
             continue
         return num, said.group(1) + noun, given[0][0] + given[0][1]
     return None
+
+
+# A year as a date: 2021年, 2021赛季, 2021届, 2021财年 (not the 2000 of "2000名").
+YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=\s*(?:年|赛季|届|财年))")
+
+
+def other_year(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
+    """(the year asked, the year given) when the question names a year and every sentence the answer drew on
+    names other years and not that one: another year's fact ("2021年…新增就业" answered from "2020年，全国城镇新增
+    就业1186万人"). None when the question names no year or a source sentence names none (no opinion)."""
+    asked = set(YEAR_RE.findall(question))
+    if not asked:
+        return None
+    found = None
+    for passage in passages:
+        for sentence in source_clauses(answer, question, passage, SENTENCE_END):
+            years = set(YEAR_RE.findall(sentence))
+            if not years or years & asked:
+                return None
+            found = found or (min(asked), min(years))
+    return found

@@ -113,7 +113,8 @@ def run_paper(assistant_factory, embedder, rows: list[dict], noises: list[float]
             hits = passage_hits(embedder, row["query"], docs, key[0])
             ans = assistant.ask(row["query"], hits=hits)
             out = {"id": key[0], "noise": noise, "query": row["query"], "answer": ans.answer, "refused": ans.refused,
-                   "outcome": ans.outcome.value, "correct": (not ans.refused) and rgb_correct(ans.answer, row["answer"]),
+                   "outcome": ans.outcome.value, "fallback": ans.fallback,
+                   "correct": (not ans.refused) and rgb_correct(ans.answer, row["answer"]),
                    "first_token_ms": ans.timings.get("first_token_ms"), "total_ms": ans.timings.get("total_ms")}
             fh.write(json.dumps(out, ensure_ascii=False) + "\n")
             fh.flush()

@@ -1,3 +1,5 @@
+import pytest
+
 from rag.answer import attribute, cited_numbers, is_echo, is_refusal, normalise_markers
 
 
@@ -7,10 +9,16 @@ def test_parse_and_normalise_markers():
     assert normalise_markers("答案[1]。 [1]", 3) == "答案[1]。"
 
 
-def test_refusal_detection():
-    assert is_refusal("资料中未找到相关内容。")
-    assert is_refusal("")
-    assert not is_refusal("示范区共举行信访业务培训会15次[1]。")
+@pytest.mark.parametrize("answer, refusal", [
+    ("资料中未找到相关内容。", True),
+    ("", True),
+    ("[2]", True),  # only a marker: says nothing
+    ("我国2021年人口出生率未公布[1]。", True),  # "not published" is "not in the documents"
+    ("具体金额未披露[1]。", True),
+    ("示范区共举行信访业务培训会15次[1]。", False),
+])
+def test_refusal_detection(answer, refusal):
+    assert is_refusal(answer) == refusal
 
 
 def test_attribute_marks_copied_sentences_only():

@@ -6,9 +6,9 @@ from rag.answer.checks import Problem, ProblemKind
 from rag.answer.question import analyse
 from rag.answer.relevance import Relevance
 from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AnswerFromMetadata, AnswerOfAnotherPlace,
-                              AnswerOfWiderScope, Draft, Evidence, FailedCheck, FigureOfTheNamedThing,
-                              QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure, RetryWithBestPassage,
-                              RoleNotStated, verify)
+                              AnswerOfAnotherYear, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
+                              FigureOfTheNamedThing, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
+                              RetryWithBestPassage, RoleNotStated, verify)
 from rag.text import content_tokens
 from rag.types import Chunk, Hit, Outcome
 
@@ -159,6 +159,17 @@ def test_relabelled_count(draft, refused):
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
 
 
+@pytest.mark.parametrize("question, draft, refused", [
+    ("2021年城镇新增就业多少人？", "新增就业1186万人[1]。", True),  # the passage's sentence is about 2020
+    ("2020年城镇新增就业多少人？", "新增就业1186万人[1]。", False),
+    ("2021年的就业数据是哪天公布的？", "2022年1月17日公布[1]。", False),  # a date question: its answer has its own year
+])
+def test_answer_of_another_year(question, draft, refused):
+    passage = "2020年，全国城镇新增就业1186万人。国家统计局2022年1月17日公布了2021年数据。"
+    v = AnswerOfAnotherYear()(Draft(draft, refused=False), evidence(question, [passage]))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+
+
 ROLE_MEETING = "8月2日，我市召开推进会。市委常委、宣传部长王少青出席会议并代表市委表态发言。副市长刘颖参加会议。"
 
 
@@ -209,4 +220,4 @@ def test_the_chains_end_in_a_verdict():
     assert verify(Draft("未找到", refused=True), e).action is Action.REFUSE
     assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
     assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "answer_of_another_place",
-                                          "answer_of_wider_scope", "relabelled_count", "role_not_stated", "failed_check"]
+                                          "answer_of_another_year", "answer_of_wider_scope", "relabelled_count", "role_not_stated", "failed_check"]

@@ -110,3 +110,22 @@ def test_relabelled_count(answer, question, expected):
     assert (got and got[0]) == expected
     if got:  # what each side counts, as jieba names it ("个项目" / "个服务项目", "支服务队")
         assert got[1].startswith("个") and got[1].endswith("项目") and got[2] == "支服务队"
+
+
+@pytest.mark.parametrize("answer, question, passage, expected", [
+    # the 2020 figure given for 2021
+    ("2021年中国城镇新增就业1186万人。", "2021年中国城镇新增就业了多少人？", "2020年，全国城镇新增就业1186万人，完成目标的131.8%。",
+     ("2021", "2020")),
+    # the asked year's sentence, even when it names another year too
+    ("1269万人。", "2021年中国城镇新增就业了多少人？", "2021年全国城镇新增就业1269万人，比2020年多83万人。", None),
+    # a name from another season's sentence
+    ("卫冕冠军江苏苏宁。", "2021赛季中超冠军是谁？", "2020赛季中超联赛，江苏苏宁获得冠军。", ("2021", "2020")),
+    # no year asked; no year in the source sentence (no opinion); 2000 is a count, not a year
+    ("1186万人。", "中国城镇新增就业了多少人？", "2020年，全国城镇新增就业1186万人。", None),
+    ("1186万人。", "2021年城镇新增就业多少人？", "全国城镇新增就业1186万人。", None),
+    ("560名。", "2023年有多少名志愿者参加？", "共有2000名志愿者报名，560名参加。", None),
+])
+def test_other_year(answer, question, passage, expected):
+    from rag.answer.subjects import other_year
+
+    assert other_year(answer, question, [passage]) == expected
