@@ -246,15 +246,20 @@ YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=\s*(?:年|赛季|届|财年)
 
 def other_year(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
     """(the year asked, the year given) when the question names a year and every sentence the answer drew on
-    names other years and not that one: another year's fact ("2021年…新增就业" answered from "2020年，全国城镇新增
-    就业1186万人"). None when the question names no year or a source sentence names none (no opinion)."""
+    names other years and not that one — before the answer's figure, for a figure: another year's fact ("2021年…
+    新增就业" answered from "2020年，全国城镇新增就业1186万人"). None when the question names no year or a source
+    sentence names none (no opinion)."""
     asked = set(YEAR_RE.findall(question))
     if not asked:
         return None
+    figures = [n for n in NUMBER_RE.findall(answer) if not has_number(n, question)]
     found = None
     for passage in passages:
         for sentence in source_clauses(answer, question, passage, SENTENCE_END):
-            years = set(YEAR_RE.findall(sentence))
+            # a figure's year comes before it: "…43214.85亿元，…自2017年突破3万亿元以来" names 2017 as a
+            # comparison, and the year of the figure sits in the sentence before
+            pos = [m.start() for f in figures for m in _figure_re(f).finditer(sentence)]
+            years = set(YEAR_RE.findall(sentence[:min(pos)] if pos else sentence))
             if not years or years & asked:
                 return None
             found = found or (min(asked), min(years))

@@ -124,6 +124,10 @@ def test_relabelled_count(answer, question, expected):
     ("1186万人。", "中国城镇新增就业了多少人？", "2020年，全国城镇新增就业1186万人。", None),
     ("1186万人。", "2021年城镇新增就业多少人？", "全国城镇新增就业1186万人。", None),
     ("560名。", "2023年有多少名志愿者参加？", "共有2000名志愿者报名，560名参加。", None),
+    # a year after the figure is a comparison; the figure's year is in the sentence before
+    ("43214.85亿元。", "上海2021年的GDP是多少？",
+     "2021年，上海经济总量实现突破。地区生产总值（GDP）43214.85亿元，上海全市GDP规模自2017年突破3万亿元以来，首次突破4万亿元。",
+     None),
 ])
 def test_other_year(answer, question, passage, expected):
     from rag.answer.subjects import other_year
