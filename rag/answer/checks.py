@@ -80,8 +80,13 @@ def _coverage(question: str, hit: Hit, hits: list[Hit]) -> float:
     return sum(w for t, w in idf.items() if t in text) / total if total else 0.0
 
 
+def figure_re(num: str) -> re.Pattern:
+    """``num`` as a whole figure (not the 20 of 2023 or of 20.5)."""
+    return re.compile(rf"(?<![\d.]){re.escape(num)}(?![\d]|\.\d)")
+
+
 def has_number(num: str, text: str) -> bool:
-    return bool(re.search(rf"(?<![\d.]){re.escape(num)}(?![\d]|\.\d)", text))
+    return bool(figure_re(num).search(text))
 
 
 def repoint_number(text: str, question: str, passages: list[Hit]) -> str | None:

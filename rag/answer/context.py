@@ -59,6 +59,18 @@ def answer_shape_bonus(question: str, text: str) -> float:
     return bonus
 
 
+def grow(spans: list[tuple[int, int]], lo: int, hi: int, budget: int) -> tuple[int, int]:
+    """Clauses ``lo..hi`` grown by whole neighbouring clauses, forward first, while they fit ``budget``."""
+    while True:
+        grown = False
+        if hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= budget:
+            hi, grown = hi + 1, True
+        if lo > 0 and spans[hi][1] - spans[lo - 1][0] <= budget:
+            lo, grown = lo - 1, True
+        if not grown:
+            return lo, hi
+
+
 def best_window(question_tokens: list[str], text: str, budget: int, idf: dict[str, float] | None = None,
                 question: str = "", topic: str = "") -> tuple[int, int, float]:
     """The span of at most ``budget`` characters, made of whole clauses, that holds the most question
@@ -85,15 +97,7 @@ def best_window(question_tokens: list[str], text: str, budget: int, idf: dict[st
             sc = score(lo, hi, choose) - 0.001 * (hi - lo)
             if sc > best[0]:
                 best = (sc, lo, hi)
-    _, lo, hi = best
-    for step in range(len(spans)):
-        grown = False
-        if hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= budget:
-            hi, grown = hi + 1, True
-        if lo > 0 and spans[hi][1] - spans[lo - 1][0] <= budget:
-            lo, grown = lo - 1, True
-        if not grown:
-            break
+    lo, hi = grow(spans, best[1], best[2], budget)
     s, e = spans[lo][0], spans[hi][1]
     if e - s > budget:
         e = s + budget
@@ -152,15 +156,7 @@ def widen_passage(full: Hit, shown: Hit, chars: int) -> Hit:
     inside = [i for i, (a, b) in enumerate(spans) if b > s0 and a < e0]
     if not (0 <= s0 < e0 <= len(c.text)) or not inside:
         return shown
-    lo, hi = inside[0], inside[-1]
-    while True:
-        grown = False
-        if hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= chars:
-            hi, grown = hi + 1, True
-        if lo > 0 and spans[hi][1] - spans[lo - 1][0] <= chars:
-            lo, grown = lo - 1, True
-        if not grown:
-            break
+    lo, hi = grow(spans, inside[0], inside[-1], chars)
     s, e = min(spans[lo][0], s0), max(spans[hi][1], e0)
     return cut_passage(full, s, min(e, s + max(chars, e0 - s)))
 

@@ -141,91 +141,89 @@ class RepointFigure:
         return Verdict(self.name, Action.REPLACE, Outcome.REPAIRED, moved) if moved else None
 
 
-class AnswerOfAnotherPlace:
+class NearMiss:
+    """Shared shape of the near-miss rules: an answer without a failed check, the texts of the passages it
+    cites, one finder from ``subjects`` — a finding means a neighbouring fact given as the answer: refuse."""
+    name = "near_miss"
+
+    def applies(self, e: Evidence) -> bool:
+        return True
+
+    def find(self, answer: str, question: str, cited: list[str]):
+        raise NotImplementedError
+
+    def reason(self, found) -> str:
+        raise NotImplementedError
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if d.problem or not self.applies(e):
+            return None
+        cited = [e.passages[n - 1].chunk.text for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        found = self.find(MARKER_RE.sub("", d.text), e.intent.question, cited)
+        return None if found is None else Verdict(self.name, Action.REFUSE, Outcome.REFUSED, reason=self.reason(found))
+
+
+class AnswerOfAnotherPlace(NearMiss):
     """The clause the answer took its figure or name from is about another place of the kind asked (川汇区's
     社区 for a question about 淮阳区, 许湾街道's 村 for 文昌街道): a neighbouring fact, not the answer — refuse."""
     name = "answer_of_another_place"
+    find = staticmethod(other_place)
 
-    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
-        if d.problem:
-            return None
-        cited = [e.passages[n - 1].chunk.text for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
-        pair = other_place(MARKER_RE.sub("", d.text), e.intent.question, cited)
-        if pair is None:
-            return None
-        asked, other = pair
-        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
-                       reason=f"the answer's source clause is about {other.name}{other.kind}, not {asked.name}{asked.kind}")
+    def reason(self, found) -> str:
+        asked, other = found
+        return f"the answer's source clause is about {other.name}{other.kind}, not {asked.name}{asked.kind}"
 
 
-class AnswerOfAnotherYear:
+class AnswerOfAnotherYear(NearMiss):
     """The question names a year and every sentence the answer drew on names other years, not that one: the
     2020 figure given for 2021 — refuse. Not for a date question: the 2023 list's notice is dated 2024."""
     name = "answer_of_another_year"
+    find = staticmethod(other_year)
 
-    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
-        if d.problem or e.intent.date:
-            return None
-        cited = [e.passages[n - 1].chunk.text for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
-        pair = other_year(MARKER_RE.sub("", d.text), e.intent.question, cited)
-        if pair is None:
-            return None
-        asked, other = pair
-        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
-                       reason=f"the answer's source sentence is about {other}, not {asked}")
+    def applies(self, e: Evidence) -> bool:
+        return not e.intent.date
+
+    def reason(self, found) -> str:
+        asked, other = found
+        return f"the answer's source sentence is about {other}, not {asked}"
 
 
-class AnswerOfWiderScope:
+class AnswerOfWiderScope(NearMiss):
     """The sentence the answer's figure comes from counts it for a larger unit than the one asked (该区, 全市 for
     a question about one team or one street) and never names the asked one: that unit's total, not the answer —
     refuse."""
     name = "answer_of_wider_scope"
+    find = staticmethod(wider_scope)
 
-    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
-        if d.problem:
-            return None
-        cited = [e.passages[n - 1].chunk.text for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
-        pair = wider_scope(MARKER_RE.sub("", d.text), e.intent.question, cited)
-        if pair is None:
-            return None
-        asked, scope = pair
-        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
-                       reason=f"the answer's figure is counted for {scope}, not for the {asked} asked about")
+    def reason(self, found) -> str:
+        asked, scope = found
+        return f"the answer's figure is counted for {scope}, not for the {asked} asked about"
 
 
-class RelabelledCount:
+class RelabelledCount(NearMiss):
     """The answer counts a figure as something else than the passage it cites does ("25个优秀志愿服务项目" where
     the passage has "25 支志愿服务队"): another classifier and another noun — the figure of a neighbouring fact,
     refuse."""
     name = "relabelled_count"
+    find = staticmethod(relabelled_count)
 
-    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
-        if d.problem:
-            return None
-        cited = [e.passages[n - 1].chunk.text for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
-        got = relabelled_count(MARKER_RE.sub("", d.text), e.intent.question, cited)
-        if got is None:
-            return None
-        num, said, given = got
-        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
-                       reason=f"the answer counts {num} as {said}; the passage counts {num} {given}")
+    def reason(self, found) -> str:
+        num, said, given = found
+        return f"the answer counts {num} as {said}; the passage counts {num} {given}"
 
 
-class RoleNotStated:
+class RoleNotStated(NearMiss):
     """Asked who chaired (spoke, led the visit…), the answer names a person whose sentence says they did
     something else ("王少青出席会议并代表市委表态发言" for 由谁主持): a role the text never gives — refuse."""
     name = "role_not_stated"
+    find = staticmethod(role_not_stated)
 
-    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
-        if d.problem or not e.intent.person:
-            return None
-        cited = [e.passages[n - 1].chunk.text for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
-        got = role_not_stated(MARKER_RE.sub("", d.text), e.intent.question, cited)
-        if got is None:
-            return None
-        name, roles = got
-        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
-                       reason=f"no cited sentence says that {name} did what was asked ({'/'.join(roles)})")
+    def applies(self, e: Evidence) -> bool:
+        return e.intent.person
+
+    def reason(self, found) -> str:
+        name, roles = found
+        return f"no cited sentence says that {name} did what was asked ({'/'.join(roles)})"
 
 
 GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED, ProblemKind.PERSON_NOT_CITED)

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ..text import content_tokens
 from ..text.tokens import jieba_with_dictionary
-from .checks import NUMBER_RE, has_number
+from .checks import NUMBER_RE, figure_re, has_number
 
 # kinds of named place, longest first (行政村 before 村); a name is the word before the kind word, or one word
 # that ends with it
@@ -133,11 +133,6 @@ def _asked_rank(question: str) -> tuple[int, str] | None:
     return min(ranked) if ranked else None
 
 
-def _figure_re(num: str) -> re.Pattern:
-    """``num`` as a whole figure (not the 20 of 2023 or of 20.5), as :func:`has_number` matches it."""
-    return re.compile(rf"(?<![\d.]){re.escape(num)}(?![\d]|\.\d)")
-
-
 def wider_scope(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
     """(what the question asks about, the scope word) when every sentence the answer took a figure from counts
     it for a larger unit than the one asked (its last scope word before the figure ranks higher and the sentence
@@ -150,7 +145,7 @@ def wider_scope(answer: str, question: str, passages: list[str]) -> tuple[str, s
     found = None
     for passage in passages:
         for sentence in SENTENCE_END.split(passage):
-            pos = [m.start() for f in figures for m in _figure_re(f).finditer(sentence)]
+            pos = [m.start() for f in figures for m in figure_re(f).finditer(sentence)]
             if not pos:
                 continue
             scopes = [m for m in SCOPE_RE.finditer(sentence[:min(pos)])]
@@ -258,7 +253,7 @@ def other_year(answer: str, question: str, passages: list[str]) -> tuple[str, st
         for sentence in source_clauses(answer, question, passage, SENTENCE_END):
             # a figure's year comes before it: "…43214.85亿元，…自2017年突破3万亿元以来" names 2017 as a
             # comparison, and the year of the figure sits in the sentence before
-            pos = [m.start() for f in figures for m in _figure_re(f).finditer(sentence)]
+            pos = [m.start() for f in figures for m in figure_re(f).finditer(sentence)]
             years = set(YEAR_RE.findall(sentence[:min(pos)] if pos else sentence))
             if not years or years & asked:
                 return None
