@@ -183,6 +183,7 @@ class Outcome(str, Enum):
     REPAIRED = "repaired"  # the model's answer with its figure or citation corrected from the passages
     EXTRACTED = "extracted"  # evidence quoted from the passages instead of a model answer
     METADATA = "metadata"  # answered from the passages' publication metadata
+    TIMELINE = "timeline"  # two events put in order by the dates their passages state
     REFUSED = "refused"  # the documents do not hold the answer
     BACKEND_DOWN = "backend_down"  # the model could not be reached: evidence quoted, or refused
 

@@ -3,6 +3,7 @@ citations (or extract), verify the citations and fall back to extracted evidence
 against strong evidence or cites nothing."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -16,19 +17,22 @@ from ..retrieval import Filters, HybridRetriever
 from ..settings import Settings
 from ..text import content_tokens
 from ..types import Answer, Citation, Hit, Outcome
-from .checks import check_answer
+from .checks import check_answer, looped, until_loop
 from .citations import (MARKER_RE, attribute, cited_numbers, drop_unsupported, is_echo, is_refusal,
                         normalise_markers, refusal_text)
+from .dating import Compared, Resolved, compare, resolve_relative
 from .context import (best_window, cut_passage, idf_from_hits, passages_to_show, second_window, trim_passage,
                       widen_passage)
 from .extractive import extractive_answer
 from .question import Intent, analyse, clean_history, clean_question, looks_like_followup
 from .relevance import Relevance, judge_relevance
 from .rules import Action, Draft, Evidence, Verdict, verify
+from .timeline import Comparison
 from .tuning import TUNING
 
 log = logging.getLogger(__name__)
 CLOSEST = 2  # a refusal names this many of the nearest passages (with their dates) so the user can judge
+EVENT_HITS = 4  # passages searched for each event of a time-order question
 
 
 @dataclass
@@ -119,14 +123,19 @@ class Assistant:
         question = clean_question(question)
         standalone = self.standalone(question, history or [])
         intent = analyse(standalone, followup=standalone != question)
+        plan = self._timeline(intent, mode, filters) if hits is None else None
+        if isinstance(plan, Resolved):  # "A两天后，…" is asked about A's date + 2 days
+            standalone, intent = plan.question, analyse(plan.question, followup=intent.followup)
         if hits is None:
-            hits = self._retrieve(intent, mode, filters)
+            hits = plan.passages if isinstance(plan, Compared) else self._retrieve(intent, mode, filters)
         timings = {"retrieve_ms": round((time.monotonic() - t0) * 1000)}
         ctx = self.context(intent, hits)
         answer = Answer(question=question, answer="", refused=False, standalone_question=standalone,
                         backend=self.backend, passages=[Citation.from_hit(n, h) for n, h in enumerate(ctx.passages, 1)])
         first = None  # when the model's first token came
-        if not ctx.relevance.relevant:
+        if isinstance(plan, Compared):
+            verdict = Verdict("timeline", Action.REPLACE, Outcome.TIMELINE, plan.text)
+        elif not ctx.relevance.relevant:
             verdict = Verdict("relevance_gate", Action.REFUSE, Outcome.REFUSED)
         elif self.backend == "extractive":
             text = extractive_answer(standalone, ctx.passages)[0]
@@ -136,7 +145,8 @@ class Assistant:
             usage: dict = {}  # this request's token counts (the chain is shared by concurrent requests)
             pieces: list[str] = []
             try:
-                for delta in self.chain().stream(standalone, ctx.passages, with_meta=intent.with_meta, usage=usage):
+                for delta in until_loop(self.chain().stream(standalone, ctx.passages, with_meta=intent.with_meta,
+                                                            usage=usage)):
                     first = first or time.monotonic()
                     pieces.append(delta)
                     yield delta
@@ -149,6 +159,18 @@ class Assistant:
         if first is None or verdict.outcome is Outcome.BACKEND_DOWN:  # nothing streamed, or a fallback after it
             yield ("\n" if first else "") + answer.answer
         yield answer
+
+    def _timeline(self, intent: Intent, mode: str, filters: Filters | None) -> Compared | Resolved | None:
+        """A time-order question answered from the calendar: two events put in order by their dates, or a day
+        relative to an event resolved into a date; None when the question is of neither kind or an event is
+        not found (the question is then answered as any other)."""
+        if intent.timeline is None:
+            return None
+        args = (lambda q: self.retriever.retrieve(q, k=EVENT_HITS, mode=mode, filters=filters), self.index.article,
+                self.settings.passage_chars, dt.date.today())
+        if isinstance(intent.timeline, Comparison):
+            return compare(intent.timeline, *args)
+        return resolve_relative(intent.timeline, *args)
 
     def context(self, intent: Intent, hits: list[Hit]) -> Context:
         """The passages the model sees: each cut to its best window (twice the room when the answer spans
@@ -180,7 +202,7 @@ class Assistant:
         """The model's text with its markers normalised; an answer also gets markers attributed to the
         passages it copies and loses sentences that no passage supports."""
         text = normalise_markers(raw.strip(), len(ctx.passages))
-        if is_refusal(text) or is_echo(text, ctx.intent.question):
+        if is_refusal(text) or is_echo(text, ctx.intent.question) or looped(text):  # a loop answers nothing
             return Draft(text, refused=True)
         labels = [passage_label(n, p, True) for n, p in enumerate(ctx.passages, 1)]
         text, dropped = drop_unsupported(attribute(text, labels), labels, ctx.intent.question)
@@ -257,9 +279,9 @@ class Assistant:
         widened passage) when the answer is not a refusal and passes the checks."""
         question = ctx.intent.question
         wide = widen_passage(ctx.shown[n - 1], ctx.passages[n - 1], 2 * self.settings.passage_chars)
-        text = "".join(self.chain().stream(question, [wide], with_meta=ctx.intent.with_meta)).strip()
+        text = "".join(until_loop(self.chain().stream(question, [wide], with_meta=ctx.intent.with_meta))).strip()
         text = normalise_markers(text, 1)
-        if is_refusal(text) or is_echo(text, question):
+        if is_refusal(text) or is_echo(text, question) or looped(text):
             return None
         text = MARKER_RE.sub("[1]", text)
         if not cited_numbers(text):

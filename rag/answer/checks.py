@@ -4,6 +4,7 @@ passage is re-pointed to the passage that holds it when that one is about the qu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -15,6 +16,25 @@ from .question import ASKS_DATE, ASKS_NUMBER, ASKS_PERSON, GIVES_DATE, HAS_NUMBE
 from .tuning import TUNING
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+# a small model at temperature 0 can fall into repeating one phrase until its token limit ("以大走访活动问计于民、
+# 问需于民，以大走访活动问计于民、问需于民，…"): a run of 6+ characters three times in a row
+LOOP_RE = re.compile(r"(.{6,60}?)\1\1", re.S)
+
+
+def looped(text: str) -> bool:
+    """The text repeats one phrase three times in a row: the model is looping, not answering."""
+    return bool(LOOP_RE.search(text))
+
+
+def until_loop(deltas: Iterator[str]) -> Iterator[str]:
+    """The model's deltas until its text starts looping (the stream is closed then: the rest is the same
+    phrase again, and generating it costs seconds)."""
+    text = ""
+    for delta in deltas:
+        yield delta
+        text += delta
+        if looped(text[-200:]):
+            return
 
 
 class ProblemKind(Enum):

@@ -11,6 +11,7 @@ from enum import Enum
 
 from ..errors import QuestionError
 from ..text import has_word, normalise_compat, strip_invisible, strip_special_tokens, to_simplified, word_chars
+from .timeline import Timeline, parse_timeline
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
@@ -181,6 +182,7 @@ class Intent:
     with_meta: bool  # the prompt shows each passage's bulletin / 期号 / date / 栏目
     parts: tuple[str, ...]  # a compound question's parts (one part: the question)
     followup: bool  # it was read with the conversation before it
+    timeline: Timeline | None = None  # two events to put in order, or a day relative to an event
 
     @property
     def multi_part(self) -> bool:
@@ -195,8 +197,10 @@ class Intent:
 def analyse(question: str, followup: bool = False) -> Intent:
     """The typed intent of a stand-alone question."""
     metadata = metadata_asked(question)
+    timeline = parse_timeline(question)
     return Intent(question=question, number=bool(ASKS_NUMBER.search(question)),
                   date=bool(ASKS_DATE.search(question)), person=bool(ASKS_PERSON.search(question)),
                   place=bool(ASKS_PLACE.search(question)), list=asks_list(question),
-                  time_order=asks_time_order(question), metadata=metadata,
-                  with_meta=_wants_metadata(question, metadata), parts=tuple(split_parts(question)), followup=followup)
+                  time_order=asks_time_order(question) or timeline is not None, metadata=metadata,
+                  with_meta=_wants_metadata(question, metadata), parts=tuple(split_parts(question)), followup=followup,
+                  timeline=timeline)

@@ -6,7 +6,7 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
   best passage alone, answer from the passages' metadata, quote a passage that matches strongly — else refuse;
 * the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list, re-point a
   figure cited to the wrong passage, refuse a near miss — another place's or another year's fact given for the
-  one asked, a larger unit's total given for a smaller one, a figure counted as something else than its passage
+  one asked, a place moved into another than its passage puts it in, a larger unit's total given for a smaller one, a figure counted as something else than its passage
   counts it, a person whose sentence never says they did what was asked — and replace or refuse an answer whose
   figure or person no cited passage holds (a guess).
 
@@ -23,7 +23,7 @@ from .citations import MARKER_RE, cited_numbers
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .question import Intent
 from .relevance import Relevance, missing_tokens
-from .subjects import other_place, other_year, relabelled_count, role_not_stated, wider_scope
+from .subjects import moved_place, other_place, other_year, relabelled_count, role_not_stated, wider_scope
 from .tuning import TUNING, Tuning
 
 
@@ -174,6 +174,17 @@ class AnswerOfAnotherPlace(NearMiss):
         return f"the answer's source clause is about {other.name}{other.kind}, not {asked.name}{asked.kind}"
 
 
+class PlaceMoved(NearMiss):
+    """The answer puts a place inside another place than its passage does ("淮阳区新闻社区" from "川汇区新闻社区、
+    淮阳区道德文明使者"): it moved a neighbouring place's fact to the one asked — refuse."""
+    name = "place_moved"
+    find = staticmethod(moved_place)
+
+    def reason(self, found) -> str:
+        inner, said, given = found
+        return f"the answer puts {inner} in {said}; its passage puts it in {given}"
+
+
 class AnswerOfAnotherYear(NearMiss):
     """The question names a year and every sentence the answer drew on names other years, not that one: the
     2020 figure given for 2021 — refuse. Not for a date question: the 2023 list's notice is dated 2024."""
@@ -257,7 +268,7 @@ class Refuse:
 
 
 REFUSAL_RULES = (RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
-ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerOfAnotherPlace(), AnswerOfAnotherYear(),
+ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerOfAnotherPlace(), PlaceMoved(), AnswerOfAnotherYear(),
                 AnswerOfWiderScope(), RelabelledCount(), RoleNotStated(), FailedCheck())
 
 

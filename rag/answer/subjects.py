@@ -259,3 +259,25 @@ def other_year(answer: str, question: str, passages: list[str]) -> tuple[str, st
                 return None
             found = found or (min(asked), min(years))
     return found
+
+
+def moved_place(answer: str, question: str, passages: list[str]) -> tuple[str, str, str] | None:
+    """(the inner place, the place the answer puts it in, the place its passage puts it in) when the answer names
+    a place inside another ("淮阳区新闻社区") that no passage has, and a passage has that inner place right after
+    another place of the same kind ("川汇区新闻社区"): the answer moved a neighbouring place's fact to the place
+    asked. None otherwise."""
+    flat = [re.sub(r"\s+", "", p) for p in passages]
+    named = places(answer)
+    for outer in named:
+        for inner in named:
+            whole, inner_name = outer.name + outer.kind + inner.name + inner.kind, inner.name + inner.kind
+            if inner == outer or whole not in answer or any(whole in p for p in flat):
+                continue
+            for p in flat:
+                for m in re.finditer(re.escape(inner_name), p):
+                    before = p[max(0, m.start() - 12):m.start()]
+                    rivals = [o for o in places(before) if o.kind == outer.kind and o.name != outer.name
+                              and before.endswith(o.name + o.kind)]
+                    if rivals:
+                        return inner_name, outer.name + outer.kind, rivals[0].name + rivals[0].kind
+    return None

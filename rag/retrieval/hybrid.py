@@ -8,29 +8,33 @@ import re
 from dataclasses import replace
 
 from ..index import SearchBackend
+from ..text.dates import days_named
 from ..types import Chunk, Hit
 from .filters import MODES, Filters
 
 RRF_K = 60  # reciprocal-rank-fusion constant, the value of the RRF paper (Cormack et al. 2009)
+DAY_BOOST = 1.0  # a passage stating the day a question names, as much as a named issue
 
 
 _BOOK_RE = re.compile(r"《[^》]{1,40}》")
 
 
 @functools.lru_cache(maxsize=256)
-def _query_cues(query: str) -> tuple[str | None, tuple[int, ...], str]:
+def _query_cues(query: str) -> tuple[str | None, tuple[int, ...], str, frozenset[tuple[int, int]]]:
     """What a query names, read once per query (the boost runs for every pooled chunk): the issue number,
-    the months, and the query without its 《named publications》."""
+    the months, the query without its 《named publications》, and the calendar days (6月16日, 8月1日至8月6日)."""
     m = re.search(r"第\s*(\d+)\s*期", query)
     months = tuple(int(x) for x in re.findall(r"(?<!\d)(\d{1,2})\s*月", query))
-    return (m.group(1) if m else None), months, _BOOK_RE.sub("", query)
+    return (m.group(1) if m else None), months, _BOOK_RE.sub("", query), days_named(query)
 
 
 def _metadata_boost(query: str, c: Chunk) -> float:
     """Questions that name an issue (第17期), a month (6月), a section, an article title or the publication
     (《商都高新区工作动态》) reach those articles. A section name counts only outside a named publication
-    ("工作动态" in《商都高新区工作动态》is not the 【工作动态】 section of another bulletin)."""
-    issue, months, outside_books = _query_cues(query)
+    ("工作动态" in《商都高新区工作动态》is not the 【工作动态】 section of another bulletin). A question that names a
+    day (6月16日, or the days of "8月1日至8月6日") reaches the passages that state that day (keyword search sees
+    only the loose numbers "6" and "16", which every passage with a figure has)."""
+    issue, months, outside_books, days = _query_cues(query)
     boost = 0.0
     if c.bulletin and len(c.bulletin) >= 4 and c.bulletin in query:
         boost += 1.0
@@ -43,6 +47,8 @@ def _metadata_boost(query: str, c: Chunk) -> float:
         boost += 0.5
     if c.title and len(c.title) >= 6 and c.title in query:
         boost += 1.0
+    if days and days & days_named(c.text):
+        boost += DAY_BOOST
     return boost
 
 

@@ -333,3 +333,11 @@ def test_the_focused_retry_answer_meets_the_near_miss_rules_too(fake_index_setti
     a, model = assistant(fake_index_settings, "资料中未找到相关内容。", "文昌街道确定了57名议事代表[1]。")
     ans = a.ask(q, hits=hits)
     assert not ans.refused and "57名" in ans.answer and ans.outcome.value == "model_retry"
+
+
+def test_a_looping_answer_is_not_shown(fake_index_settings):
+    loop = "会议强调，" + "以大走访活动问计于民、问需于民，" * 6
+    a, model = assistant(fake_index_settings, loop, "资料中未找到相关内容。")
+    ans = a.ask("示范区信访案件化解群众满意率是多少？")
+    assert "问需于民，以大走访" not in ans.answer
+    assert ans.outcome.value != "model"

@@ -5,7 +5,7 @@ import pytest
 from rag.answer.checks import Problem, ProblemKind
 from rag.answer.question import analyse
 from rag.answer.relevance import Relevance
-from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AnswerFromMetadata, AnswerOfAnotherPlace,
+from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AnswerFromMetadata, AnswerOfAnotherPlace, PlaceMoved,
                               AnswerOfAnotherYear, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
                               FigureOfTheNamedThing, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
                               RetryWithBestPassage, RoleNotStated, verify)
@@ -219,5 +219,25 @@ def test_the_chains_end_in_a_verdict():
     e = evidence("示范区信访案件化解群众满意率是多少？", [OTHER], coverage=0.1, sentence=0.1, dense=0.5)
     assert verify(Draft("未找到", refused=True), e).action is Action.REFUSE
     assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
-    assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "answer_of_another_place",
+    assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "answer_of_another_place", "place_moved",
                                           "answer_of_another_year", "answer_of_wider_scope", "relabelled_count", "role_not_stated", "failed_check"]
+
+
+SPEAKERS = "中心城区各区负责同志及川汇区新闻社区负责同志、淮阳区道德文明使者代表分别作交流发言。"
+
+
+@pytest.mark.parametrize("question, draft, texts, refused", [
+    # 新闻社区 moved from 川汇区 to the district asked; as the passage has it
+    ("淮阳区是哪个社区的负责同志作的交流发言？", "淮阳区新闻社区负责同志作交流发言[1]。", [SPEAKERS], True),
+    ("川汇区是哪个社区的负责同志作的交流发言？", "川汇区新闻社区负责同志作交流发言[1]。", [SPEAKERS], False),
+    # a village moved to the other street of the same sentence; the street it is in
+    ("文昌街道调研了哪个行政村？", "许湾街道郭庄行政村[1]。", [VISIT], True),
+    ("调研了华耀城街道的哪个行政村？", "华耀城街道郭庄行政村[1]。", [VISIT], False),
+    # a place inside another that the passage never puts anywhere else: the citation checks judge it
+    ("淮阳区哪个社区发了言？", "淮阳区光明社区[1]。", [SPEAKERS], False),
+    # an uncited passage is not the answer's source
+    ("淮阳区是哪个社区的负责同志作的交流发言？", "淮阳区新闻社区负责同志作交流发言。", [SPEAKERS], False),
+])
+def test_place_moved(question, draft, texts, refused):
+    v = PlaceMoved()(Draft(draft, refused=False), evidence(question, texts))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused

@@ -73,3 +73,22 @@ def test_metadata_boost(query, chunk, boosted):
 
     c = Chunk(source="a.txt", article_no=0, text="正文。", start=0, end=3, **chunk)
     assert (_metadata_boost(query, c) > 0) is boosted
+
+
+@pytest.mark.parametrize("query, day", [
+    ("6月16日，市委宣传部和市文明办举办了什么活动？", "6月16日"),
+    ("6月10日至6月13日期间，全市召开了什么会？", "6月12日"),  # a span of days reaches the day inside it
+])
+def test_a_day_in_the_question_reaches_the_passage_that_states_it(retriever, query, day):
+    hits = retriever.retrieve(query, k=5)
+    assert day in hits[0].chunk.text
+
+
+def test_the_day_boost_counts_only_the_days_named():
+    from rag.retrieval.hybrid import DAY_BOOST, _metadata_boost
+    from rag.types import Chunk
+    said = Chunk(source="a", article_no=0, text="6月16日，市委宣传部举办活动。", start=0, end=15)
+    other = Chunk(source="a", article_no=1, text="6月17日下午，市创文办举办培训会。", start=0, end=17)
+    assert _metadata_boost("6月16日举办了什么活动？", said) == DAY_BOOST
+    assert _metadata_boost("6月16日举办了什么活动？", other) == 0.0
+    assert _metadata_boost("市委宣传部举办了什么活动？", said) == 0.0

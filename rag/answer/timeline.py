@@ -1,0 +1,112 @@
+"""Questions about when events happened relative to each other, answered from the dates the documents give:
+
+* a **comparison** — "A，和B，哪个在前？", "是先A还是先B？", "A在B之前还是之后？" — finds each event's passage and the
+  date it states, and answers with both dates and both citations (a small model compares two dates badly; the
+  calendar does not);
+* a **relative date** — "A的前一天，…什么？", "A两天后，哪个县…？", "A前几天，…" — finds A's date and asks the rest
+  of the question about that calendar day (or days), which retrieval then matches against the dates in the text.
+
+This module reads the question (:func:`parse_timeline`, once, into its :class:`~rag.answer.question.Intent`);
+:mod:`rag.answer.dating` finds the events and their dates."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from ..text.dates import chinese_number
+
+
+class Order(Enum):
+    EARLIER = "earlier"  # 哪个在前 / 更早 / 先
+    LATER = "later"  # 哪个在后 / 更晚
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Which of two events came first. ``splits``: the ways the question divides into two events, most
+    likely first (an event's own words can hold 和: "市委宣传部和市文明办举办的活动与…")."""
+
+    splits: tuple[tuple[str, str], ...]
+    order: Order
+
+
+@dataclass(frozen=True)
+class Relative:
+    """The rest of the question is asked about the days ``first..last`` after (negative: before) the anchor event."""
+
+    anchor: str
+    first: int
+    last: int
+    relation: str  # the question's words for it ("前一天", "两天后")
+    rest: str
+
+
+Timeline = Comparison | Relative
+
+_CONNECTORS = ("，和", "，与", "，跟", "，同", "，还是", "和", "与", "跟", "同", "及")
+_WHICH = r"(?:是)?(?:哪个|哪一个|哪一项|哪项|哪件事?|哪一?次|哪一?场|哪一?天|谁)(?:活动|会议?|事情?)?"
+_WHEN = r"(?:举办|召开|开展|举行|发生|进行)?(?:得|的)?(?:时间)?(?P<when>在先|在前|更早|较早|先|早|在后|更晚|较晚|后|晚)"
+_TAIL = rf"[，,]?\s*(?:相比[，,]?\s*|两者|二者|这两件事|这两个活动)?{_WHICH}{_WHEN}(?:一些|一点|些)?(?:举办|召开|开展|举行|发生|进行)?(?:的)?(?:呢)?[？?。]?$"
+_COMPARE_RE = re.compile(rf"^(?P<body>.{{8,}}?){_TAIL}")
+_FIRST_OR_RE = re.compile(r"^(?P<pre>[^，,]{0,12}?)(?:是)?先(?P<a>.{3,}?)[，,]?\s*还是(?:先)?(?P<b>.{3,}?)[？?。]?$")
+_BEFORE_OR_RE = re.compile(r"^(?P<a>.{3,}?)(?:是)?在(?P<b>.{3,}?)(?:之前|以前|前)还是(?:之后|以后|后)[？?。]?$")
+
+_N = r"[\d一二两三四五六七八九十]{1,3}"
+_RELATION = (rf"(?P<rel>前一天|前一日|前两天|前三天|前几天|前一周|后一天|后一日|次日|第二天|翌日|当天|当日|同一天|同一日|同日|"
+             rf"{_N}天(?:后|前|之后|之前|以后|以前)|{_N}日(?:后|之后|以后))")
+_RELATIVE_RE = re.compile(rf"^(?:在)?(?P<anchor>[^，,？?]{{4,}}?)(?:的)?{_RELATION}[，,]?\s*(?P<rest>.{{4,}})$")
+_RELATIVE_AFTER_RE = re.compile(rf"^(?P<lead>.{{2,}}?)(?:是)?在(?P<anchor>[^，,？?]{{4,}}?)(?:的)?{_RELATION}(?P<tail>.*)$")
+_ASKING = re.compile(r"哪|谁|什么|多少|几[个名次项]")  # an anchor event is stated, not asked
+_FEW_DAYS = 7  # "前几天": up to a week before
+
+
+def _offsets(rel: str) -> tuple[int, int]:
+    """The days a relation word covers: "前一天" → (-1, -1), "两天后" → (2, 2), "前几天" → (-7, -1)."""
+    fixed = {"前一天": -1, "前一日": -1, "前两天": -2, "前三天": -3, "后一天": 1, "后一日": 1, "次日": 1, "第二天": 1,
+             "翌日": 1, "当天": 0, "当日": 0, "同一天": 0, "同一日": 0, "同日": 0}
+    if rel in fixed:
+        return fixed[rel], fixed[rel]
+    if rel in ("前几天", "前一周"):
+        return -_FEW_DAYS, -1
+    m = re.match(rf"({_N})[天日](.*)$", rel)
+    n = chinese_number(m.group(1).replace("两", "二")) or 0
+    return (-n, -n) if m.group(2) in ("前", "之前", "以前") else (n, n)
+
+
+def _event(text: str) -> str:
+    return text.strip(" ，,、。？?").removeprefix("是").removesuffix("的").strip()
+
+
+def parse_timeline(question: str) -> Timeline | None:
+    """The comparison or relative date a question asks about, or None (most questions)."""
+    q = question.strip()
+    m = _COMPARE_RE.match(q)
+    if m:
+        body = m.group("body").strip(" ，,")
+        order = Order.LATER if m.group("when") in ("在后", "更晚", "较晚", "后", "晚") else Order.EARLIER
+        splits = []
+        for conn in _CONNECTORS:
+            for hit in re.finditer(re.escape(conn), body):
+                a, b = _event(body[:hit.start()]), _event(body[hit.end():])
+                if len(a) >= 4 and len(b) >= 4 and (a, b) not in splits:
+                    splits.append((a, b))
+        if splits:
+            return Comparison(tuple(splits[:4]), order)
+    for pattern in (_FIRST_OR_RE, _BEFORE_OR_RE):
+        m = pattern.match(q)
+        if m:
+            pre = _event(m.groupdict().get("pre") or "")
+            a, b = _event(m.group("a")), _event(m.group("b"))
+            if len(a) >= 3 and len(b) >= 3:
+                return Comparison(((pre + a, pre + b),), Order.EARLIER)
+    m = _RELATIVE_RE.match(q)
+    if m and not _ASKING.search(m.group("anchor")):
+        first, last = _offsets(m.group("rel"))
+        return Relative(_event(m.group("anchor")), first, last, m.group("rel"), m.group("rest").strip())
+    m = _RELATIVE_AFTER_RE.match(q)
+    if m and m.group("tail").strip(" ？?。"):
+        first, last = _offsets(m.group("rel"))
+        rest = m.group("lead").removesuffix("是").strip() + m.group("tail").strip()
+        return Relative(_event(m.group("anchor")), first, last, m.group("rel"), rest)
+    return None

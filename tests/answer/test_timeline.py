@@ -1,0 +1,64 @@
+"""Reading time-order questions: which of two events came first, and a day relative to an event."""
+import pytest
+
+from rag.answer.question import analyse
+from rag.answer.timeline import Comparison, Order, Relative, parse_timeline
+
+
+@pytest.mark.parametrize("question, first_split, order", [
+    ("市法院的道德文明使者进纺城社区，和市文广旅局为庆祝建军节办的那场演出，哪个在前？",
+     ("市法院的道德文明使者进纺城社区", "市文广旅局为庆祝建军节办的那场演出"), Order.EARLIER),
+    ("全市大走访活动现场会与诚信主题教育宣传活动哪个更早？", ("全市大走访活动现场会", "诚信主题教育宣传活动"), Order.EARLIER),
+    ("商水县的表彰大会和太康县的摄影展，哪一个举办得更晚？", ("商水县的表彰大会", "太康县的摄影展"), Order.LATER),
+    ("市委宣传部和市文明办的展示交流活动，与市创文办的培训会相比，哪个先举办的？",
+     ("市委宣传部和市文明办的展示交流活动", "市创文办的培训会"), Order.EARLIER),
+    ("是先召开全域精神文明建设工作推进会还是先发布河南好人榜？",
+     ("召开全域精神文明建设工作推进会", "发布河南好人榜"), Order.EARLIER),
+    ("市创文办培训会在志愿服务项目展示交流活动之前还是之后？", ("市创文办培训会", "志愿服务项目展示交流活动"), Order.EARLIER),
+])
+def test_comparisons(question, first_split, order):
+    t = parse_timeline(question)
+    assert isinstance(t, Comparison) and t.order is order
+    assert first_split in t.splits
+
+
+def test_every_split_of_an_event_that_holds_a_connector_is_tried():
+    t = parse_timeline("市委宣传部和市文明办举办的展示活动与市法院的活动哪个在前？")
+    assert ("市委宣传部和市文明办举办的展示活动", "市法院的活动") in t.splits
+    assert ("市委宣传部", "市文明办举办的展示活动与市法院的活动") in t.splits  # tried later: the search decides
+
+
+@pytest.mark.parametrize("question, anchor, days, rest", [
+    ("市创文办“大排查、大整治、大提升”培训会的前一天，市委宣传部和市文明办举办了什么活动？",
+     "市创文办“大排查、大整治、大提升”培训会", (-1, -1), "市委宣传部和市文明办举办了什么活动？"),
+    ("王少青带队调研全域创建工作两天后，哪个县召开了文明城市创建工作推进会？",
+     "王少青带队调研全域创建工作", (2, 2), "哪个县召开了文明城市创建工作推进会？"),
+    ("“河南好人榜”上半年公示名单发布前几天，我市召开了一个什么会？", "“河南好人榜”上半年公示名单发布", (-7, -1),
+     "我市召开了一个什么会？"),
+    ("全市大走访活动现场会的第二天，哪个单位开展了活动？", "全市大走访活动现场会", (1, 1), "哪个单位开展了活动？"),
+    ("在诚信宣传活动的三天之后，太康县举办了什么展览？", "诚信宣传活动", (3, 3), "太康县举办了什么展览？"),
+    ("哪个县在王少青带队调研两天后召开了推进会？", "王少青带队调研", (2, 2), "哪个县召开了推进会？"),
+    ("6月16日当天，川汇区办了什么活动？", "6月16日", (0, 0), "川汇区办了什么活动？"),
+])
+def test_relative_days(question, anchor, days, rest):
+    t = parse_timeline(question)
+    assert isinstance(t, Relative)
+    assert (t.anchor, (t.first, t.last), t.rest) == (anchor, days, rest)
+
+
+@pytest.mark.parametrize("question", [
+    "示范区信访案件化解群众满意率是多少？",
+    "全市大走访活动现场会是哪天召开的？",
+    "示范区党工委理论学习中心组的集中学习研讨会议结束后，省委督导组接着做了什么？",  # order inside one article
+    "前几天市里开了什么会？",  # no event to count from
+    "商水县表彰了哪些先进典型？",
+    "市文明办和市委宣传部联合举办了什么活动？",
+])
+def test_other_questions_are_not_timelines(question):
+    assert parse_timeline(question) is None
+
+
+def test_intent_carries_the_timeline():
+    intent = analyse("王少青带队调研全域创建工作两天后，哪个县召开了推进会？")
+    assert isinstance(intent.timeline, Relative) and intent.time_order
+    assert analyse("满意率是多少？").timeline is None
