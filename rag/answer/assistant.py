@@ -20,14 +20,13 @@ from ..types import Answer, Citation, Hit, Outcome
 from .checks import check_answer, looped, until_loop
 from .citations import (MARKER_RE, attribute, cited_numbers, drop_unsupported, is_echo, is_refusal,
                         normalise_markers, refusal_text)
-from .dating import Compared, Resolved, compare, resolve_relative
+from .dating import Compared, Resolved, answer_in_time
 from .context import (best_window, cut_passage, idf_from_hits, passages_to_show, second_window, trim_passage,
                       widen_passage)
 from .extractive import extractive_answer
 from .question import Intent, analyse, clean_history, clean_question, looks_like_followup
 from .relevance import Relevance, judge_relevance
 from .rules import Action, Draft, Evidence, Verdict, verify
-from .timeline import Comparison
 from .tuning import TUNING
 
 log = logging.getLogger(__name__)
@@ -166,11 +165,8 @@ class Assistant:
         not found (the question is then answered as any other)."""
         if intent.timeline is None:
             return None
-        args = (lambda q: self.retriever.retrieve(q, k=EVENT_HITS, mode=mode, filters=filters), self.index.article,
-                self.settings.passage_chars, dt.date.today())
-        if isinstance(intent.timeline, Comparison):
-            return compare(intent.timeline, *args)
-        return resolve_relative(intent.timeline, *args)
+        search = lambda q: self.retriever.retrieve(q, k=EVENT_HITS, mode=mode, filters=filters)  # noqa: E731
+        return answer_in_time(intent.timeline, search, self.index.article, self.settings.passage_chars, dt.date.today())
 
     def context(self, intent: Intent, hits: list[Hit]) -> Context:
         """The passages the model sees: each cut to its best window (twice the room when the answer spans

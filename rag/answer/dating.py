@@ -10,9 +10,9 @@ from dataclasses import dataclass, replace
 from ..text import clauses, content_tokens
 from ..text.dates import DateMention, date_label, event_year, find_dates
 from ..types import Article, Hit
-from .context import grow, idf_from_hits, sentence_scores
+from .context import cut_passage, grow, idf_from_hits, sentence_scores
 from .relevance import judge_relevance
-from .timeline import Comparison, Order, Relative
+from .timeline import Comparison, Order, Relative, Timeline
 
 
 @dataclass(frozen=True)
@@ -75,16 +75,12 @@ def date_event(phrase: str, search: Search, article_of: ArticleOf, chars: int, t
 
 
 def _cut_around(hit: Hit, text: str, base: int, mention: DateMention, chars: int) -> Hit:
-    """The hit as the clauses around ``mention`` (its article's text ``text``, at offset ``base`` of the article)."""
+    """The hit as the clauses around ``mention`` of ``text`` (its article's text, from offset ``base``)."""
     spans = clauses(text)
     at = next((i for i, (s, e) in enumerate(spans) if s <= mention.start < e), 0)
     lo, hi = grow(spans, at, at, chars)
-    s, e = spans[lo][0], spans[hi][1]
-    raw = text[s:e]
-    lead = len(raw) - len(raw.lstrip())
-    cut = raw.strip()
-    chunk = replace(hit.chunk, text=cut, start=base + s + lead, end=base + s + lead + len(cut))
-    return Hit(chunk, hit.score, hit.rank, hit.dense)
+    whole = Hit(replace(hit.chunk, text=text, start=base, end=base + len(text)), hit.score, hit.rank, hit.dense)
+    return cut_passage(whole, spans[lo][0], spans[hi][1])
 
 
 @dataclass(frozen=True)
@@ -144,3 +140,11 @@ def resolve_relative(r: Relative, search: Search, article_of: ArticleOf, chars: 
     lo, hi = anchor.date + dt.timedelta(days=r.first), anchor.date + dt.timedelta(days=r.last)
     when = date_label(lo) if lo == hi else f"{date_label(lo)}至{date_label(hi)}期间"
     return Resolved(f"{when}，{r.rest}", anchor)
+
+
+def answer_in_time(t: Timeline, search: Search, article_of: ArticleOf, chars: int,
+                   today: dt.date) -> Compared | Resolved | None:
+    """A comparison put in order, or a relative day resolved; None when an event is not found or undated."""
+    if isinstance(t, Comparison):
+        return compare(t, search, article_of, chars, today)
+    return resolve_relative(t, search, article_of, chars, today)

@@ -6,9 +6,9 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
   best passage alone, answer from the passages' metadata, quote a passage that matches strongly — else refuse;
 * the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list, re-point a
   figure cited to the wrong passage, refuse a near miss — another place's or another year's fact given for the
-  one asked, a place moved into another than its passage puts it in, a larger unit's total given for a smaller one, a figure counted as something else than its passage
-  counts it, a person whose sentence never says they did what was asked — and replace or refuse an answer whose
-  figure or person no cited passage holds (a guess).
+  one asked, a place moved into another than its passage puts it in, a larger unit's total given for a smaller
+  one, a figure counted as something else than its passage counts it, a person whose sentence never says they
+  did what was asked — and replace or refuse an answer whose figure or person no cited passage holds (a guess).
 
 Nothing here reads the wording of a message: decisions are :class:`Action` and :class:`~rag.types.Outcome`."""
 from __future__ import annotations

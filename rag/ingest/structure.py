@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..text import CJK, ends_sentence, is_cjk
+from ..text.dates import find_dates
 from ..types import Article, DocMeta
 from .journal import read_journal_header
 from .clean import (Line, RepeatFilter, build_paragraphs, drop_repeats, ends_paragraph, has_clause_punct, is_advert,
@@ -24,7 +25,6 @@ from .clean import (Line, RepeatFilter, build_paragraphs, drop_repeats, ends_par
 MARKER_RE = re.compile(r"^【([^】]{2,10})】$")
 _ISSUE_RE = re.compile(r"^(?:\d{4}年)?第(\d+)期(?:[（(]总第\d+期[)）])?(?=$|\D)")
 DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_EVENTDATE_RE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _BYLINE_RE = re.compile(r"^(本报讯|□\s*记者|记者\s+\S+)")
 _CAPTION_CREDIT_RE = re.compile(r"(记者|通讯员|摄影)\s*\S+(\s+\S+)*\s*摄$")
 _KICKER_RE = re.compile(rf"^[{CJK}]{{2,10}}(街道办事处|办事处|街道|乡|镇|县|区|村|社区)$")
@@ -46,11 +46,9 @@ class ParsedDocument:
 def event_dates(text: str, year: str | None = None) -> list[str]:
     """Dates mentioned in the text, as ``yyyy-mm-dd`` when the year is known, else ``mm-dd``."""
     found: list[str] = []
-    for y, m, d in _EVENTDATE_RE.findall(text):
-        if not (1 <= int(m) <= 12 and 1 <= int(d) <= 31):
-            continue
-        yy = y or year
-        label = f"{yy}-{int(m):02d}-{int(d):02d}" if yy else f"{int(m):02d}-{int(d):02d}"
+    for m in find_dates(text):
+        yy = m.year or year
+        label = f"{yy}-{m.month:02d}-{m.day:02d}" if yy else f"{m.month:02d}-{m.day:02d}"
         if label not in found:
             found.append(label)
     return found
