@@ -179,7 +179,7 @@ class Outcome(str, Enum):
     from the wording of a message)."""
 
     MODEL = "model"  # the model's answer, its citations checked
-    MODEL_RETRY = "model_retry"  # the model's answer from the best passage alone, after it refused with all
+    MODEL_RETRY = "model_retry"  # the model asked again with one passage alone (it refused, or cited another unit's)
     REPAIRED = "repaired"  # the model's answer with its figure or citation corrected from the passages
     EXTRACTED = "extracted"  # evidence quoted from the passages instead of a model answer
     METADATA = "metadata"  # answered from the passages' publication metadata

@@ -106,14 +106,34 @@ def attribute(answer: str, passages: list[str], threshold: float = TUNING.attrib
                 if ov > best and len(grams) >= 3:
                     best, best_n = ov, n
             if best >= threshold:
-                stripped = part.rstrip()
-                tail = part[len(stripped):]
-                if stripped and stripped[-1] in "。！？；":
-                    part = f"{stripped[:-1]}[{best_n}]{stripped[-1]}{tail}"
-                else:
-                    part = f"{stripped}[{best_n}]{tail}"
+                part = _mark(part, best_n)
+            else:  # items drawn from several passages in one sentence ("一是…征兵宣传，二是…普法宣传"):
+                part = "".join(_attribute_clause(c, passages, threshold) for c in _CLAUSE_RE.split(part))
         out.append(part)
     return repoint("".join(out), passages)
+
+
+_CLAUSE_RE = re.compile(r"(?<=[，,；;：:])")
+CLAUSE_MIN_BIGRAMS = 4  # a shorter clause ("一是", "包括") says too little to tell its passage
+
+
+def _mark(part: str, n: int) -> str:
+    """``part`` with ``[n]`` before its closing punctuation."""
+    stripped = part.rstrip()
+    tail = part[len(stripped):]
+    if stripped and stripped[-1] in "。！？；，,;：:":
+        return f"{stripped[:-1]}[{n}]{stripped[-1]}{tail}"
+    return f"{stripped}[{n}]{tail}"
+
+
+def _attribute_clause(clause: str, passages: list[str], threshold: float) -> str:
+    """A clause marked with the passage most of its bigrams come from, when that share reaches ``threshold``."""
+    grams = _bigrams(re.sub(r"[。！？；，、：,;:\s]", "", clause))
+    if len(grams) < CLAUSE_MIN_BIGRAMS:
+        return clause
+    scores = [len(grams & _bigrams(p)) / len(grams) for p in passages]
+    best = max(range(len(passages)), key=lambda i: scores[i], default=None)
+    return _mark(clause, best + 1) if best is not None and scores[best] >= threshold else clause
 
 
 def drop_unsupported(answer: str, passages: list[str], question: str, floor: float = TUNING.unsupported_floor

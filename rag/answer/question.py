@@ -18,8 +18,9 @@ MAX_QUESTION_CHARS = 500
 _RAW_LIMIT = 8 * MAX_QUESTION_CHARS  # cut before cleaning: a client may send megabytes, cleaning is per character
 _FOLLOWUP_RE = re.compile(r"^(那|那么|那个|它|他|她|他们|它们|这|该|此|其|还有|另外|又|是|由|都|分别|具体|哪些|哪个|谁)"
                           r"|呢[？?]?$|^(为什么|怎么样)[？?]?$")
+# "哪几类/哪几位" asks for a list, not a count ("几个" / "几位" do);
 # 多长/多大/… only as the question word ("多长的步道", "今年多大？"), not inside 很多大学生 / 多重保障
-ASKS_NUMBER = re.compile(r"(多少|几[个名次人项份户条座期天支所家位]|比例|百分之|数量|几|多[长大高远久重宽深](?=[的了？?，]|$)|"
+ASKS_NUMBER = re.compile(r"(多少|(?<!哪)几[个名次人项份户条座期天支所家位]|比例|百分之|数量|(?<!哪)几|多[长大高远久重宽深](?=[的了？?，]|$)|"
                          r"(?:电话|号码)是?什么)")
 ASKS_DATE = re.compile(r"(哪天|哪一天|何时|什么时候|几月几日|日期|哪日)")
 HAS_NUMBER = re.compile(r"\d+\.\d+|\d{5,}|(?!十分|万分)[\d一二三四五六七八九十百千万两]+\s*(?:[个名次人项份户条座期天支所家位%余多万千百亿元吨场处件米亩分岁辆台株册栋套间张篇部批届成]"
@@ -28,13 +29,15 @@ HAS_DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年")
 # what answers a date question: a day, a month or a year ("近日", "日前" and "今年以来" do not)
 GIVES_DATE = re.compile(r"\d{1,2}\s*月|\d{4}\s*年|\d{4}-\d{1,2}-\d{1,2}|[一二三四五六七八九十]{1,2}月|[上中下]旬")
 ASKS_PERSON = re.compile(r"(谁|哪位|哪一位|何人|哪些人|哪个领导|哪名)")
-UNIT_ASKED = re.compile(r"(?:多少|几)([个名次人项份户条座天支所家位场处件吨元万])")
+UNIT_ASKED = re.compile(r"(?:多少|(?<!哪)几)([个名次人项份户条座天支所家位场处件吨元万])")
 ASKS_PLACE = re.compile(r"(哪里|哪儿|何地|何处|什么地方|地点|在哪(?!一?[期版天日年月个份位])|"
                         r"哪个(?:街道|乡镇|镇|村|社区|县|区|市|地方|单位))")
 # which came first / what happened before or after: two events are needed, not one fact
 ASKS_ORDER = re.compile(r"((?:哪个|哪一?项|哪件事?|哪一个|谁)(?:先|更早|更晚|在前|在后|最早|最晚)|先.{1,16}还是|"
                         r"先后|顺序|之前|之后|以前|以后|最早|最晚|早于|晚于)")
-ASKS_LIST = re.compile(r"(哪些|哪几|哪[两二三四五六七八九十]个|哪[两二三四五六七八九十]项|哪[两二三四五六七八九十]方面|包括什么|包括哪)")
+# 哪 + a count + a classifier asks for that many items: 哪三项 / 哪两类 / 哪两个村 / 哪四个方面
+ASKS_LIST = re.compile(r"(哪些|哪几|哪[两二三四五六七八九十]+\s*(?:个|项|类|种|位|名|家|所|条|点|次|场|件|处|支|座|批|方面)|"
+                       r"包括什么|包括哪)")
 
 # The kind of figure a number question expects, by what it asks ("多长" → a length): evidence with such a
 # figure ranks first. Units are the common ones of bulletins; calibrated on the dev splits of

@@ -5,7 +5,8 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
 * the model **refused** (or echoed the question): ``REFUSAL_RULES`` try to answer anyway — ask again with the
   best passage alone, answer from the passages' metadata, quote a passage that matches strongly — else refuse;
 * the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list, re-point a
-  figure cited to the wrong passage, refuse a near miss — another place's or another year's fact given for the
+  figure cited to the wrong passage, ask again with the passage naming the office asked when the answer cites
+  another unit's passage, refuse a near miss — another place's or another year's fact given for the
   one asked, a place moved into another than its passage puts it in, a larger unit's total given for a smaller
   one, a figure counted as something else than its passage counts it, a person whose sentence never says they
   did what was asked — and replace or refuse an answer whose figure or person no cited passage holds (a guess).
@@ -23,7 +24,8 @@ from .citations import MARKER_RE, cited_numbers
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .question import Intent
 from .relevance import Relevance, missing_tokens
-from .subjects import moved_place, other_place, other_year, relabelled_count, role_not_stated, wider_scope
+from .subjects import (moved_place, other_place, other_year, relabelled_count, role_not_stated, subject_elsewhere,
+                       wider_scope)
 from .tuning import TUNING, Tuning
 
 
@@ -139,6 +141,30 @@ class RepointFigure:
             return None
         moved = repoint_number(d.text, e.intent.question, e.passages)
         return Verdict(self.name, Action.REPLACE, Outcome.REPAIRED, moved) if moved else None
+
+
+class AnswerFromAnotherSubject:
+    """The question names an office or organisation (招商引资服务局) that no passage the answer cites names, while
+    another passage shown does: the answer is likely a neighbouring unit's fact from the passage beside it
+    (社区服务中心's problems). Ask again with the passage that names it; keep the answer when that gives none."""
+    name = "answer_from_another_subject"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if d.problem or e.intent.multi_part:
+            return None
+        cited = [n for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        others = [n for n in range(1, len(e.passages) + 1) if n not in cited]
+        found = subject_elsewhere(e.intent.question, [e.passages[n - 1].chunk.embed_text() for n in cited],
+                                  [e.passages[n - 1].chunk.embed_text() for n in others])
+        if found is None:
+            return None
+        name, i = found
+        got = e.retry(others[i])
+        if got is None:
+            return None
+        text, wide = got
+        return Verdict(self.name, Action.REPLACE, Outcome.MODEL_RETRY, text,
+                       f"the answer cites no passage naming {name}; answered from the one that does", (others[i], wide))
 
 
 class NearMiss:
@@ -268,7 +294,7 @@ class Refuse:
 
 
 REFUSAL_RULES = (RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
-ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerOfAnotherPlace(), PlaceMoved(), AnswerOfAnotherYear(),
+ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(), AnswerOfAnotherPlace(), PlaceMoved(), AnswerOfAnotherYear(),
                 AnswerOfWiderScope(), RelabelledCount(), RoleNotStated(), FailedCheck())
 
 

@@ -281,3 +281,46 @@ def moved_place(answer: str, question: str, passages: list[str]) -> tuple[str, s
                     if rivals:
                         return inner_name, outer.name + outer.kind, rivals[0].name + rivals[0].kind
     return None
+
+
+# what ends the name of an office or organisation a question asks about (招商引资服务局, 组织部, 创文办, 服务中心);
+# 会 is left out: 推进会 / 培训会 are events, not subjects
+SUBJECT_ENDINGS = ORG_ENDINGS + ("局", "委", "办", "部", "院", "所", "馆", "团", "厅", "处", "科")
+SUBJECT_MIN_CHARS = 3  # 工委 / 中心 alone name no one in particular
+NOT_SUBJECTS = ("干部", "带队")  # people (党员干部) and a verb (王少青带队) with those endings
+
+
+@lru_cache(maxsize=4096)
+def named_subjects(text: str) -> tuple[str, ...]:
+    """Offices and organisations ``text`` names, with the nouns of their names before them ("招商引资/服务局" →
+    招商引资服务局) but without the place they belong to (示范区), which other units share."""
+    from jieba import posseg
+
+    jieba_with_dictionary()
+    words = [(p.word, p.flag) for p in posseg.lcut(text) if p.word.strip()]
+    out = []
+    for i, (w, flag) in enumerate(words):
+        if not (w.endswith(SUBJECT_ENDINGS) and flag.startswith(NAME_FLAGS)) or w.endswith(NOT_SUBJECTS) \
+                or (w != "办事处" and _kind(w)):
+            continue
+        j = i
+        while j > 0 and words[j - 1][1].startswith(NAME_FLAGS) and len(words[j - 1][0]) >= 2 \
+                and not _kind(words[j - 1][0]) and not words[j - 1][0].endswith(SUBJECT_ENDINGS):
+            j -= 1
+        name = "".join(x for x, _ in words[j:i + 1])
+        if len(name) >= SUBJECT_MIN_CHARS:
+            out.append(name)
+    return tuple(dict.fromkeys(out))
+
+
+def subject_elsewhere(question: str, cited: list[str], others: list[str]) -> tuple[str, int] | None:
+    """(the office or organisation asked, the index in ``others`` of the first passage naming it) when no cited
+    passage names it and another shown passage does: the answer is likely another unit's fact from the passage
+    beside it (社区服务中心's problems for a question about 招商引资服务局). None otherwise."""
+    for name in named_subjects(question):
+        if any(name in c for c in cited):
+            continue
+        for i, other in enumerate(others):
+            if name in other:
+                return name, i
+    return None

@@ -28,6 +28,25 @@ def _query_cues(query: str) -> tuple[str | None, tuple[int, ...], str, frozenset
     return (m.group(1) if m else None), months, _BOOK_RE.sub("", query), days_named(query)
 
 
+# a section name is named as a section when it stands as a word of its own: after a boundary or a function
+# character ("在工作动态栏目", "【工作动态】"), or followed by 栏目/专栏; inside a longer word ("征兵工作动态" is news of
+# the draft, not the 【工作动态】 section) it is not
+_SECTION_BEFORE = "的在于是从和与及、"
+_SECTION_AFTER = re.compile(r"\s*(?:栏目|专栏|版块|板块|】)")
+
+
+def names_section(query: str, section: str) -> bool:
+    """The query names ``section`` as a section of a bulletin, not as part of a longer word."""
+    if not section:
+        return False
+    for m in re.finditer(re.escape(section), query):
+        before = query[m.start() - 1] if m.start() else ""
+        if not before or not ("\u4e00" <= before <= "\u9fff") or before in _SECTION_BEFORE \
+                or _SECTION_AFTER.match(query, m.end()):
+            return True
+    return False
+
+
 def _metadata_boost(query: str, c: Chunk) -> float:
     """Questions that name an issue (第17期), a month (6月), a section, an article title or the publication
     (《商都高新区工作动态》) reach those articles. A section name counts only outside a named publication
@@ -43,7 +62,7 @@ def _metadata_boost(query: str, c: Chunk) -> float:
         boost += 1.0
     if c.date:
         boost += 0.5 * sum(1 for month in months if int(c.date[5:7]) == month)
-    if c.section and c.section.strip("【】") in outside_books:
+    if c.section and names_section(outside_books, c.section.strip("【】")):
         boost += 0.5
     if c.title and len(c.title) >= 6 and c.title in query:
         boost += 1.0

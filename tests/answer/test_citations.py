@@ -62,3 +62,20 @@ def test_a_refusal_names_the_closest_passages():
     assert "《议事代表名单公示》（周口示范区工作简报，第17期，2023-06-20）" in text and "通知.ofd（商文明委〔2024〕6号）" in text
     assert refusal_text([]) == NOT_FOUND
     assert is_refusal(text)
+
+
+DRAFT_PASSAGES = ["在梁寨村和贾寨村，搬口街道相关工作人员积极开展征兵宣传工作，向群众详细介绍征兵政策。",
+                  "近日，搬口办事处联合有关部门在贾寨村、梁寨村等开展“法治宣传进基层”普法宣传志愿服务活动。"]
+
+
+@pytest.mark.parametrize("answer, expected", [
+    # one sentence whose items come from two passages: each clause is marked with its own passage
+    ("先后开展了两类宣传活动：一是开展征兵宣传工作，二是开展普法宣传志愿服务活动。",
+     "先后开展了两类宣传活动：一是开展征兵宣传工作[1]，二是开展普法宣传志愿服务活动[2]。"),
+    # a clause that no passage holds stays unmarked (and so unsupported)
+    ("一是开展征兵宣传工作，二是组织火星探测。", "一是开展征兵宣传工作[1]，二是组织火星探测。"),
+    # a sentence that matches one passage as a whole is marked once, at its end
+    ("搬口街道相关工作人员积极开展征兵宣传工作。", "搬口街道相关工作人员积极开展征兵宣传工作[1]。"),
+])
+def test_attribute_marks_the_clauses_of_a_sentence_drawn_from_several_passages(answer, expected):
+    assert attribute(answer, DRAFT_PASSAGES) == expected

@@ -144,7 +144,8 @@ def test_content_questions_are_not_metadata_questions(question):
 @pytest.mark.parametrize("question, asks", [
     ("很多大学生参加了什么志愿活动？", False), ("许多高校开展了哪项活动？", False), ("采取了什么多重保障措施？", False),
     ("热线电话开通后群众反映了什么问题？", False), ("王大爷今年多大？", True), ("新建了多长的健身步道？", True),
-    ("联系电话是什么？", True),
+    ("联系电话是什么？", True), ("居民反映的是哪几类问题？", False), ("入选的有哪几位？", False),
+    ("一共有哪几个辅导报告？", False), ("一共有几个辅导报告？", True), ("举办了几期培训？", True),
 ])
 def test_asks_number_only_for_a_question_word(question, asks):
     assert bool(ASKS_NUMBER.search(question)) is asks
@@ -162,6 +163,8 @@ def test_has_number(text, has):
     ("推进会由谁主持？", {"person"}),
     ("摄影展在哪里举行？", {"place"}),
     ("三廉具体指哪三项？", {"list"}),
+    ("居民反映比较强烈的是哪几类问题？", {"list"}),
+    ("搬口街道在梁寨村、贾寨村开展过哪两类宣传活动？", {"list"}),  # 哪几 asks for the items, not their count
     ("培训会和交流活动哪个先举办？", {"time_order"}),
     ("调研结束之后，督导组接着做了什么？", {"time_order"}),
     ("这篇报道刊登在哪一期简报上？", {"metadata"}),

@@ -5,7 +5,7 @@ import pytest
 from rag.answer.checks import Problem, ProblemKind
 from rag.answer.question import analyse
 from rag.answer.relevance import Relevance
-from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AnswerFromMetadata, AnswerOfAnotherPlace, PlaceMoved,
+from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherPlace, PlaceMoved,
                               AnswerOfAnotherYear, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
                               FigureOfTheNamedThing, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
                               RetryWithBestPassage, RoleNotStated, verify)
@@ -219,7 +219,8 @@ def test_the_chains_end_in_a_verdict():
     e = evidence("示范区信访案件化解群众满意率是多少？", [OTHER], coverage=0.1, sentence=0.1, dense=0.5)
     assert verify(Draft("未找到", refused=True), e).action is Action.REFUSE
     assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
-    assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "answer_of_another_place", "place_moved",
+    assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
+                                          "answer_of_another_place", "place_moved",
                                           "answer_of_another_year", "answer_of_wider_scope", "relabelled_count", "role_not_stated", "failed_check"]
 
 
@@ -241,3 +242,36 @@ SPEAKERS = "中心城区各区负责同志及川汇区新闻社区负责同志�
 def test_place_moved(question, draft, texts, refused):
     v = PlaceMoved()(Draft(draft, refused=False), evidence(question, texts))
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+
+
+CENTRE = "示范区社区服务中心组织“道德文明使者”入户大走访，对群众反映的车辆停放、环境卫生等方面的问题认真记录。"
+BUREAU = "示范区招商引资服务局共走访群众622户，对群众反映的关于停车、电动车充电、路灯和路面维修等方面的问题进行记录。"
+ASKED_BUREAU = "示范区招商引资服务局走访时，记录了群众反映的哪些方面的问题？"
+
+
+@pytest.mark.parametrize("question, draft, texts, retried", [
+    # the answer cites the centre's passage; the bureau asked is named in passage 2: ask again with it
+    (ASKED_BUREAU, "车辆停放、环境卫生等方面的问题[1]。", [CENTRE, BUREAU], 2),
+    (ASKED_BUREAU, "停车、电动车充电、路灯和路面维修[2]。", [CENTRE, BUREAU], None),  # it cites the bureau's
+    (ASKED_BUREAU, "车辆停放、环境卫生等方面的问题[1]。", [CENTRE, OTHER], None),  # no passage names the bureau
+    # a question in two parts may cite each part's passage: not judged here
+    ("示范区社区服务中心走访了多少户？又记录了招商引资服务局的哪些问题？", "走访了多少户[1]。", [CENTRE, BUREAU], None),
+])
+def test_answer_from_another_subject(question, draft, texts, retried):
+    asked = []
+
+    def retry(n):
+        asked.append(n)
+        return f"停车、电动车充电[{n}]。", hit("宽的段落")
+
+    v = AnswerFromAnotherSubject()(Draft(draft, refused=False), evidence(question, texts, retry=retry))
+    if retried is None:
+        assert v is None and not asked
+    else:
+        assert asked == [retried] and v.action is Action.REPLACE and v.outcome is Outcome.MODEL_RETRY
+        assert v.widened[0] == retried
+
+
+def test_answer_from_another_subject_keeps_the_answer_when_the_retry_gives_none():
+    e = evidence(ASKED_BUREAU, [CENTRE, BUREAU], retry=lambda n: None)
+    assert AnswerFromAnotherSubject()(Draft("车辆停放等问题[1]。", refused=False), e) is None

@@ -133,3 +133,30 @@ def test_other_year(answer, question, passage, expected):
     from rag.answer.subjects import other_year
 
     assert other_year(answer, question, [passage]) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("示范区招商引资服务局走访时，记录了哪些问题？", ("招商引资服务局",)),  # the nouns of its name, not the place
+    ("市医疗保险服务中心在魏桥村结对共建", ("医疗保险服务中心",)),
+    ("市委组织部全国文明单位创建工作领导小组下设什么机构？", ("组织部", "领导小组")),
+    ("市创文办培训会上讲了什么？", ("创文办",)),  # 培训会 is an event
+    ("给年轻干部办的读书活动叫什么？", ()),  # people, not an office
+    ("王少青带队调研全域创建工作", ()),  # 带队 is what he did
+    ("示范区纪委监察工委推进清廉机关建设", ()),  # 工委 alone is too short to tell units apart
+])
+def test_named_subjects(text, expected):
+    from rag.answer.subjects import named_subjects
+
+    assert named_subjects(text) == expected
+
+
+@pytest.mark.parametrize("cited, others, expected", [
+    (["示范区社区服务中心对群众反映的车辆停放问题进行记录"], ["示范区招商引资服务局对群众反映的停车问题进行记录"],
+     ("招商引资服务局", 0)),
+    (["示范区招商引资服务局对群众反映的停车问题进行记录"], ["示范区社区服务中心记录车辆停放问题"], None),  # cited names it
+    (["示范区社区服务中心记录车辆停放问题"], ["许湾街道召开会议"], None),  # no passage names it: not this rule's
+])
+def test_subject_elsewhere(cited, others, expected):
+    from rag.answer.subjects import subject_elsewhere
+
+    assert subject_elsewhere("示范区招商引资服务局走访时，记录了群众反映的哪些方面的问题？", cited, others) == expected

@@ -19,7 +19,7 @@ from ..conftest import ROOT
 
 QUESTIONS = ROOT / "eval" / "formats.jsonl"
 EXPECTED = ROOT / "eval" / "formats" / "expected.json"
-TYPES = {"number", "date", "person", "place", "factoid", "table", "second_article", "metadata", "list",
+TYPES = {"number", "date", "person", "place", "factoid", "table", "second_article", "metadata", "list", "time_order",
          "unanswerable"}
 FILTER_KEYS = {"source", "issue", "section", "date_from", "date_to"}
 NEEDS = {"reportlab": "reportlab", "docx": "python-docx", "openpyxl": "openpyxl", "pypdfium2": "pypdfium2",

@@ -64,6 +64,11 @@ def test_langchain_retriever(retriever):
     ("工作动态栏目有哪些报道？", dict(bulletin="商都市志愿服务工作简报", section="【工作动态】"), True),
     # the bulletin's own name holding its section's name is not a mention of the section
     ("商都高新区工作动态第5期有什么？", dict(bulletin="商都高新区工作动态", section="【工作动态】", issue="2"), True),
+    # a section's name inside a longer word is no mention of the section ("征兵工作动态" is news of the draft)
+    ("搬口街道通过哪些渠道发布征兵工作动态？", dict(section="【工作动态】"), False),
+    ("第17期简报的【工作动态】栏目报道了哪些会议？", dict(section="【工作动态】"), True),
+    ("文明时讯里报道了哪两个县的活动？", dict(section="【文明时讯】"), True),
+    ("简报的工作动态中有哪些会议？", dict(section="【工作动态】"), True),
     ("第17期简报有哪些内容", dict(issue="17"), True),
     ("第17期简报有哪些内容", dict(issue="5"), False),
 ])
