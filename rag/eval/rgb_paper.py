@@ -14,6 +14,7 @@ import json
 import logging
 import math
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,9 +57,13 @@ def _norm(text: str) -> str:
     return text.replace(" ", "").lower()
 
 
+_MARKER_RE = re.compile(r"\[\d+\]")
+
+
 def rgb_correct(answer: str, gold) -> bool:
-    """RGB's ``checkanswer``: every gold item must be in the answer (a list item: any of its spellings)."""
-    pred = _norm(answer)
+    """RGB's ``checkanswer``: every gold item must be in the answer (a list item: any of its spellings). Our
+    citation markers are taken out first: the paper's models write none, and "98元[1]。" states the gold "98元。"."""
+    pred = _norm(_MARKER_RE.sub("", answer))
     for item in gold if isinstance(gold, list) else [gold]:
         spellings = item if isinstance(item, list) else [item]
         if not any(_norm(str(s)) in pred for s in spellings):

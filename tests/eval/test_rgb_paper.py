@@ -35,6 +35,8 @@ def test_paper_passages_fill_from_the_other_side_when_one_runs_short():
     ("为8座", [["8座", "八座"]], True),  # a nested list: any spelling
     ("Apple发布", ["apple"], True),  # lower-cased
     ("信息不足", ["12人"], False),
+    ("售价是98元[1]。", ["98元。"], True),  # our citation markers are not part of the answer
+    ("[2]售价未公布", ["98元"], False),
 ])
 def test_rgb_correct(answer, gold, ok):
     assert rgb_correct(answer, gold) is ok
