@@ -64,8 +64,11 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
+_PUNCT_RE = re.compile(r"[。！？；，、：,;:\s]")
+
+
 def _overlap(sentence: str, passage: str) -> float:
-    grams = _bigrams(re.sub(r"[。！？；，、：\s]", "", sentence))
+    grams = _bigrams(_PUNCT_RE.sub("", sentence))
     return len(grams & _bigrams(passage)) / max(1, len(grams))
 
 
@@ -128,12 +131,11 @@ def _mark(part: str, n: int) -> str:
 
 def _attribute_clause(clause: str, passages: list[str], threshold: float) -> str:
     """A clause marked with the passage most of its bigrams come from, when that share reaches ``threshold``."""
-    grams = _bigrams(re.sub(r"[。！？；，、：,;:\s]", "", clause))
-    if len(grams) < CLAUSE_MIN_BIGRAMS:
+    if len(_bigrams(_PUNCT_RE.sub("", clause))) < CLAUSE_MIN_BIGRAMS or not passages:
         return clause
-    scores = [len(grams & _bigrams(p)) / len(grams) for p in passages]
-    best = max(range(len(passages)), key=lambda i: scores[i], default=None)
-    return _mark(clause, best + 1) if best is not None and scores[best] >= threshold else clause
+    scores = [_overlap(clause, p) for p in passages]
+    best = max(range(len(passages)), key=scores.__getitem__)
+    return _mark(clause, best + 1) if scores[best] >= threshold else clause
 
 
 def drop_unsupported(answer: str, passages: list[str], question: str, floor: float = TUNING.unsupported_floor
