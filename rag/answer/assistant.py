@@ -18,11 +18,11 @@ from ..settings import Settings
 from ..text import content_tokens
 from ..types import Answer, Citation, Hit, Outcome
 from .checks import check_answer, looped, until_loop
-from .citations import (MARKER_RE, attribute, cited_numbers, drop_unsupported, is_echo, is_refusal,
+from .citations import (MARKER_RE, attribute, cited_numbers, complete_years, drop_unsupported, is_echo, is_refusal,
                         normalise_markers, refusal_text)
 from .dating import Compared, Resolved, answer_in_time
-from .context import (best_window, cut_passage, idf_from_hits, passages_to_show, second_window, trim_passage,
-                      widen_passage)
+from .context import (best_window, cut_passage, distinct, idf_from_hits, passages_to_show, second_window,
+                      trim_passage, widen_passage)
 from .extractive import extractive_answer
 from .question import Intent, analyse, clean_history, clean_question, looks_like_followup
 from .relevance import Relevance, judge_relevance
@@ -169,15 +169,15 @@ class Assistant:
         return answer_in_time(intent.timeline, search, self.index.article, self.settings.passage_chars, dt.date.today())
 
     def context(self, intent: Intent, hits: list[Hit]) -> Context:
-        """The passages the model sees: each cut to its best window (twice the room when the answer spans
-        several facts), the weak ones left out when a model reads them (prompt tokens cost time), and the first
+        """The passages the model sees: copies of a passage already shown left out (reprinted news), each cut to
+        its best window (twice the room when the answer spans several facts), the weak ones left out when a model reads them (prompt tokens cost time), and the first
         passage's second-best window as passage [2] when it matches nearly as well (long articles; model backends)."""
         toks = content_tokens(intent.question)
         idf = idf_from_hits(toks, hits)
         budget = self.settings.passage_chars * (TUNING.list_budget_factor if intent.spans_passages else 1)
-        shown = hits[:self.settings.context_passages]
         windows = {h.chunk.id: best_window(toks, h.chunk.text, budget, idf, intent.question, h.chunk.title or "")
-                   for h in shown}
+                   for h in hits}
+        shown = distinct(hits, windows, self.settings.context_passages)
         if self.backend != "extractive":
             shown = passages_to_show(toks, shown, budget, idf, intent.question, intent.multi_part,
                                      scores=[windows[h.chunk.id][2] for h in shown])
@@ -206,6 +206,9 @@ class Assistant:
             log.info("dropped answer sentences that no cited passage supports: %s", dropped)
             if is_refusal(text):  # nothing the passages support is left: as good as a refusal
                 return Draft(text, refused=True)
+        if ctx.intent.date:  # the year may be written in another window of the cited article
+            article = [(p.chunk.source, p.chunk.article_no) for p in ctx.passages]
+            text = complete_years(text, ["\n".join(lb for lb, a in zip(labels, article) if a == own) for own in article])
         return Draft(text, refused=False, problem=check_answer(text, ctx.intent.question, ctx.passages))
 
     def evidence(self, ctx: Context) -> Evidence:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..text import has_word
+from ..text.dates import find_dates
 from ..types import issue_label
 from .tuning import TUNING
 
@@ -158,3 +159,23 @@ def drop_unsupported(answer: str, passages: list[str], question: str, floor: flo
                 continue
         kept.append(part)
     return "".join(kept).strip(), dropped
+
+
+def complete_years(answer: str, passages: list[str]) -> str:
+    """A date answered without its year ("8月16日[1]") gets the year its cited passage writes with that day
+    ("2023年8月16日"): a bulletin archive spans years, and a day without one is ambiguous. Only when the
+    passages it cites give that month and day one year; "今年8月16日" and dates already with a year stay.
+    ``passages[n - 1]``: the text to read for a ``[n]`` citation (the caller may join the windows of one article)."""
+    parts = re.split(r"(?<=[。！？；\n])", answer)
+    out = []
+    for part in parts:
+        cited = [passages[n - 1] for n in cited_numbers(part) if 1 <= n <= len(passages)]
+        given = [m for p in cited for m in find_dates(p) if m.year]
+        for m in reversed(find_dates(part)):
+            if m.year or (m.start and part[m.start - 1] == "年"):
+                continue
+            years = {g.year for g in given if (g.month, g.day) == (m.month, m.day)}
+            if len(years) == 1:
+                part = f"{part[:m.start]}{years.pop()}年{part[m.start:]}"
+        out.append(part)
+    return "".join(out)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ..text import clauses, split_sentences
+from ..text import clauses, split_sentences, word_chars
 from ..types import Hit
 from .question import ASKS_DATE, ASKS_NUMBER, HAS_DATE, HAS_NUMBER, expected_figure
 from .tuning import TUNING
@@ -159,6 +159,33 @@ def widen_passage(full: Hit, shown: Hit, chars: int) -> Hit:
     lo, hi = grow(spans, inside[0], inside[-1], chars)
     s, e = min(spans[lo][0], s0), max(spans[hi][1], e0)
     return cut_passage(full, s, min(e, s + max(chars, e0 - s)))
+
+
+def repeats(window: str, earlier: str) -> bool:
+    """The window's words are (nearly) all in an earlier passage's text: the same news reprinted by another site,
+    a notice forwarded by another office. Showing it again costs prompt time and adds nothing; a copy of the
+    best passage also pulls a small model's answer towards it. Compared without punctuation and spaces, by
+    the share of the window's character bigrams found in ``earlier`` (``TUNING.repeat_share``)."""
+    w, e = word_chars(window), word_chars(earlier)
+    if len(w) < 2:
+        return False
+    if w in e:
+        return True
+    grams = {w[i:i + 2] for i in range(len(w) - 1)}
+    return sum(1 for g in grams if g in e) / len(grams) >= TUNING.repeat_share
+
+
+def distinct(hits: list[Hit], windows: dict[str, tuple[int, int, float]], limit: int) -> list[Hit]:
+    """The first ``limit`` hits whose best window (``windows``, by chunk id) does not :func:`repeat <repeats>`
+    a hit kept before it; the later copy's place goes to the next passage."""
+    kept: list[Hit] = []
+    for h in hits:
+        s, e, _ = windows[h.chunk.id]
+        if not any(repeats(h.chunk.text[s:e], k.chunk.text) for k in kept):
+            kept.append(h)
+        if len(kept) == limit:
+            break
+    return kept
 
 
 def passages_to_show(question_tokens: list[str], hits: list[Hit], budget: int, idf: dict[str, float] | None,

@@ -35,6 +35,10 @@ class Tuning:
     #                                   of 63 at 0.5, +96 / +71 characters a question; 0.3 the same facts for more
     #                                   characters, 0.7 loses one sample fact. Local model: CRUD dev 0.76 → 0.78,
     #                                   test 0.62 → 0.68; sample set dev 0.778 → 0.762, test 0.820 → 0.820
+    repeat_share: float = 0.9  # a passage whose window has this share of its character bigrams in an earlier
+    #                            passage is a copy (reprinted news) and gives its place to the next one. CRUD dev:
+    #                            6 of 50 prompts held a verbatim copy; different articles on one event share
+    #                            < 0.6; sample and formats sets: no copies, prompts unchanged
 
     # --- citations and checks (citations.py, checks.py) ---
     attribute_share: float = 0.5  # an uncited sentence is given the passage holding this share of its words

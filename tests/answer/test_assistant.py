@@ -341,3 +341,40 @@ def test_a_looping_answer_is_not_shown(fake_index_settings):
     ans = a.ask("示范区信访案件化解群众满意率是多少？")
     assert "问需于民，以大走访" not in ans.answer
     assert ans.outcome.value != "model"
+
+
+def test_a_date_answer_gets_the_year_written_in_another_window_of_its_article(fake_index_settings):
+    """The window the answer cites says "8月16日电"; the article's other window writes "2023年8月16日": the
+    answer names the year (an archive spans years)."""
+    import dataclasses
+
+    from rag.types import Chunk, Hit
+
+    article = ("中新网合肥8月16日电，记者16日从省引江济淮集团获悉，当日引江济淮工程江淮沟通段开始试运行。"
+               "引江济淮航道涵盖菜子湖线路航道、兆河航道和江淮沟通段航道，航道里程总长近354.9公里。"
+               "根据省交通运输综合执法监督局发布的航行通告，2023年8月16日至2024年3月31日为试运行前期，"
+               "船舶通航时间段为7时至18时。")
+    hits = [Hit(Chunk(source="a.txt", article_no=0, text=article, start=0, end=len(article), title="江淮沟通段试运行"),
+                1.0, 1, dense=0.9)]
+    settings = dataclasses.replace(fake_index_settings, passage_chars=60)
+    a, model = assistant(settings, "江淮沟通段的试运行开始于8月16日[1]。")
+    ans = a.ask("引江济淮工程江淮沟通段的试运行开始于哪一天？", hits=hits)
+    assert "[2]：" in model.prompts[0][1].content  # the year is in the article's second window, not in [1]
+    # the citation follows the year to the window that writes it (a figure is cited where it is stated)
+    assert ans.answer == "江淮沟通段的试运行开始于2023年8月16日[2]。"
+    assert "2023年8月16日" in ans.citations[0].text
+
+
+def test_a_reprinted_passage_is_shown_once(fake_index_settings):
+    """The same news reprinted by another site takes no second place in the prompt; the next passage does."""
+    from rag.types import Chunk, Hit
+
+    news = "澳大利亚军方一架MRH-90型直升机28日晚在联合演习中坠海，机上4人失踪，演习已暂停。"
+    texts = [("a.txt", news), ("b.txt", "转载：" + news), ("c.txt", "澳防长证实，坠海直升机上4名乘员已无生还希望。")]
+    hits = [Hit(Chunk(source=s, article_no=0, text=t, start=0, end=len(t), title="直升机坠海"), 1.0, n, dense=0.9)
+            for n, (s, t) in enumerate(texts, 1)]
+    a, model = assistant(fake_index_settings, "MRH-90型直升机[1]。")
+    ans = a.ask("是什么型号的直升机坠海了？", hits=hits)
+    human = model.prompts[0][1].content
+    assert human.count("机上4人失踪") == 1 and "无生还希望" in human
+    assert [p.source for p in ans.passages] == ["a.txt", "c.txt"]

@@ -79,3 +79,28 @@ DRAFT_PASSAGES = ["在梁寨村和贾寨村，搬口街道相关工作人员积�
 ])
 def test_attribute_marks_the_clauses_of_a_sentence_drawn_from_several_passages(answer, expected):
     assert attribute(answer, DRAFT_PASSAGES) == expected
+
+
+COMPLETE_PASSAGES = ["2023年8月16日，引江济淮工程航道江淮沟通段开始试运行。", "8月16日上午，县委召开常委会。",
+                     "2022年3月5日和2023年3月5日，两次开展学雷锋活动。"]
+
+
+@pytest.mark.parametrize("answer, expected", [
+    # the day the cited passage writes with its year gets that year
+    ("试运行开始于8月16日[1]。", "试运行开始于2023年8月16日[1]。"),
+    # a passage that gives the day without a year adds nothing
+    ("8月16日上午[2]。", "8月16日上午[2]。"),
+    # a day the passage gives with two different years stays as it was (which one is not known)
+    ("3月5日[3]。", "3月5日[3]。"),
+    # the year is taken only from the passage that sentence cites
+    ("8月16日[2]。试运行开始于8月16日[1]。", "8月16日[2]。试运行开始于2023年8月16日[1]。"),
+    # a date with its year, or a relative year ("今年"), is left alone
+    ("2023年8月16日[1]。", "2023年8月16日[1]。"),
+    ("今年8月16日[1]。", "今年8月16日[1]。"),
+    # no marker: nothing cited, nothing added
+    ("8月16日。", "8月16日。"),
+])
+def test_complete_years_from_the_cited_passage(answer, expected):
+    from rag.answer.citations import complete_years
+
+    assert complete_years(answer, COMPLETE_PASSAGES) == expected

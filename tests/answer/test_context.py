@@ -71,6 +71,35 @@ def test_weak_third_passage_is_left_out_of_the_prompt():
     assert passages_to_show(toks, hits[:2] + [strong], 140, idf, q)[-1] is strong
 
 
+@pytest.mark.parametrize("window, earlier, copy", [
+    ("澳大利亚军方一架MRH-90型直升机28日晚坠海，机上4人失踪。", "据报道，澳大利亚军方一架MRH-90型直升机28日晚坠海，机上4人失踪，演习已暂停。", True),
+    # the same words with other punctuation and spacing: still a copy
+    ("澳大利亚军方一架 MRH-90 型直升机28日晚坠海；机上4人失踪", "澳大利亚军方一架MRH-90型直升机28日晚坠海，机上4人失踪。", True),
+    # a reprint that changed a word or two keeps ≥ 0.9 of its character pairs
+    ("今年上半年，全市共发放创业担保贷款3.2亿元，扶持创业1200人。", "上半年，全市共发放创业担保贷款3.2亿元，扶持创业1200人，带动就业。", True),
+    # another article on the same event: the topic words repeat, the facts do not
+    ("澳防长证实坠海直升机上4名乘员已无生还希望，救援转为打捞。", "澳大利亚军方一架MRH-90型直升机28日晚坠海，机上4人失踪。", False),
+    # the same section header in two issues, different news
+    ("【工作动态】许湾街道召开议事代表会议，确定代表58名。", "【工作动态】文昌街道开展征兵宣传，发放资料300份。", False),
+    ("", "任何文字", False),
+])
+def test_a_reprinted_passage_is_a_copy(window, earlier, copy):
+    from rag.answer.context import repeats
+
+    assert repeats(window, earlier) is copy
+
+
+def test_copies_give_their_place_to_the_next_passage():
+    from rag.answer.context import distinct
+
+    news = "据报道，澳大利亚军方一架MRH-90型直升机28日晚坠海，机上4人失踪，演习已暂停。"
+    hits = [hit(news, source="a.txt"), hit("转载：" + news, source="b.txt"), hit(news, source="c.txt"),
+            hit("澳防长证实坠海直升机上4名乘员已无生还希望。", source="d.txt"), hit("另一篇。", source="e.txt")]
+    windows = {h.chunk.id: (0, len(h.chunk.text), 1.0) for h in hits}
+    assert [h.chunk.source for h in distinct(hits, windows, 3)] == ["a.txt", "d.txt", "e.txt"]
+    assert [h.chunk.source for h in distinct(hits, windows, 1)] == ["a.txt"]
+
+
 def test_title_words_do_not_pick_the_sentence():
     """Question words that are in the article title chose the article; inside it the others pick the span."""
     text = ("7月10日，全市创建全国文明城市工作推进会在市行政中心召开。市长王建国出席会议并讲话。"
