@@ -97,6 +97,28 @@ class GuardedClient:
         return call
 
 
+class SerialClient:
+    """A local-folder Qdrant client whose calls run one at a time. Local mode keeps each collection in numpy arrays
+    that an upsert resizes; a search or count from a UI thread during the writer's upsert into the served
+    collection read them half-resized ("IndexError: index 131 is out of bounds for axis 0 with size 131", seen in
+    the replica test). A server client needs no lock: the server serialises its own writes."""
+
+    def __init__(self, client):
+        self._client, self._lock = client, threading.RLock()
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._client, name)
+        if not callable(attr):
+            return attr
+
+        @functools.wraps(attr)
+        def call(*args, **kwargs):
+            with self._lock:
+                return attr(*args, **kwargs)
+
+        return call
+
+
 def _where(settings: Settings) -> tuple[str, str]:
     return ("url", settings.qdrant_url) if settings.qdrant_url else ("path", str(Path(settings.index_dir) / "qdrant"))
 
@@ -122,7 +144,7 @@ def client_for(settings: Settings):
                     client = GuardedClient(client, location(settings))
                 else:
                     Path(where[1]).mkdir(parents=True, exist_ok=True)
-                    client = QdrantClient(path=where[1])
+                    client = SerialClient(QdrantClient(path=where[1]))
             except RuntimeError as exc:  # the local folder is held by another process
                 raise StoreUnavailable(f"the local Qdrant store {where[1]} is open in another process ({exc}); local "
                                        "mode serves one process at a time: run a Qdrant server and set "
