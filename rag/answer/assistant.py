@@ -170,8 +170,9 @@ class Assistant:
 
     def context(self, intent: Intent, hits: list[Hit]) -> Context:
         """The passages the model sees: copies of a passage already shown left out (reprinted news), each cut to
-        its best window (twice the room when the answer spans several facts), the weak ones left out when a model reads them (prompt tokens cost time), and the first
-        passage's second-best window as passage [2] when it matches nearly as well (long articles; model backends)."""
+        its best window (twice the room when the answer spans several facts), the weak ones left out when a model
+        reads them (prompt tokens cost time), and the first passage's second-best window as passage [2] when it
+        matches nearly as well (long articles; model backends)."""
         toks = content_tokens(intent.question)
         idf = idf_from_hits(toks, hits)
         budget = self.settings.passage_chars * (TUNING.list_budget_factor if intent.spans_passages else 1)
@@ -208,7 +209,8 @@ class Assistant:
                 return Draft(text, refused=True)
         if ctx.intent.date:  # the year may be written in another window of the cited article
             article = [(p.chunk.source, p.chunk.article_no) for p in ctx.passages]
-            text = complete_years(text, ["\n".join(lb for lb, a in zip(labels, article) if a == own) for own in article])
+            same_article = ["\n".join(lb for lb, a in zip(labels, article) if a == own) for own in article]
+            text = complete_years(text, same_article)
         return Draft(text, refused=False, problem=check_answer(text, ctx.intent.question, ctx.passages))
 
     def evidence(self, ctx: Context) -> Evidence:

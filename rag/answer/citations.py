@@ -68,7 +68,13 @@ def _bigrams(text: str) -> set[str]:
 _PUNCT_RE = re.compile(r"[。！？；，、：,;:\s]")
 
 
-def _overlap(sentence: str, passage: str) -> float:
+def _answer_sentences(answer: str) -> list[str]:
+    """An answer cut after each sentence end (。！？；, a line break), each piece keeping its end and markers."""
+    return re.split(r"(?<=[。！？；\n])", answer)
+
+
+def bigram_share(sentence: str, passage: str) -> float:
+    """The share of ``sentence``'s character bigrams (punctuation and spaces left out) found in ``passage``."""
     grams = _bigrams(_PUNCT_RE.sub("", sentence))
     return len(grams & _bigrams(passage)) / max(1, len(grams))
 
@@ -77,13 +83,13 @@ def repoint(answer: str, passages: list[str], weak: float = TUNING.repoint_weak,
             strong: float = TUNING.repoint_strong) -> str:
     """A cited sentence that shares little with the passage it cites but was clearly copied from another
     passage gets that passage's number instead."""
-    parts = re.split(r"(?<=[。！？；\n])", answer)
+    parts = _answer_sentences(answer)
     out = []
     for part in parts:
         nums = cited_numbers(part)
         core = MARKER_RE.sub("", part).strip()
         if len(nums) == 1 and len(core) >= 6 and 1 <= nums[0] <= len(passages):
-            scores = [_overlap(core, p) for p in passages]
+            scores = [bigram_share(core, p) for p in passages]
             best = max(range(len(passages)), key=lambda i: scores[i])
             if scores[nums[0] - 1] < weak and scores[best] >= strong:
                 part = MARKER_RE.sub(f"[{best + 1}]", part)
@@ -94,7 +100,7 @@ def repoint(answer: str, passages: list[str], weak: float = TUNING.repoint_weak,
 def attribute(answer: str, passages: list[str], threshold: float = TUNING.attribute_share) -> str:
     """Add ``[n]`` after sentences that carry no marker when most of their character bigrams come from
     passage n. Sentences that match no passage stay unmarked (and so are unsupported)."""
-    parts = re.split(r"(?<=[。！？；\n])", answer)
+    parts = _answer_sentences(answer)
     out = []
     for part in parts:
         core = MARKER_RE.sub("", part).strip()
@@ -134,7 +140,7 @@ def _attribute_clause(clause: str, passages: list[str], threshold: float) -> str
     """A clause marked with the passage most of its bigrams come from, when that share reaches ``threshold``."""
     if len(_bigrams(_PUNCT_RE.sub("", clause))) < CLAUSE_MIN_BIGRAMS or not passages:
         return clause
-    scores = [_overlap(clause, p) for p in passages]
+    scores = [bigram_share(clause, p) for p in passages]
     best = max(range(len(passages)), key=scores.__getitem__)
     return _mark(clause, best + 1) if scores[best] >= threshold else clause
 
@@ -147,7 +153,7 @@ def drop_unsupported(answer: str, passages: list[str], question: str, floor: flo
     than the one it cites is kept: the citation checks re-point it.) Returns (kept text, dropped)."""
     asked = _bigrams(question)
     support = _bigrams(" ".join(passages))
-    parts = re.split(r"(?<=[。！？；\n])", answer)
+    parts = _answer_sentences(answer)
     kept, dropped = [], []
     for part in parts:
         core = re.sub(r"[。！？；，、：\s]", "", MARKER_RE.sub("", part))
@@ -166,7 +172,7 @@ def complete_years(answer: str, passages: list[str]) -> str:
     ("2023年8月16日"): a bulletin archive spans years, and a day without one is ambiguous. Only when the
     passages it cites give that month and day one year; "今年8月16日" and dates already with a year stay.
     ``passages[n - 1]``: the text to read for a ``[n]`` citation (the caller may join the windows of one article)."""
-    parts = re.split(r"(?<=[。！？；\n])", answer)
+    parts = _answer_sentences(answer)
     out = []
     for part in parts:
         cited = [passages[n - 1] for n in cited_numbers(part) if 1 <= n <= len(passages)]

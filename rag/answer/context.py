@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from ..text import clauses, split_sentences, word_chars
 from ..types import Hit
+from .citations import bigram_share
 from .question import ASKS_DATE, ASKS_NUMBER, HAS_DATE, HAS_NUMBER, expected_figure
 from .tuning import TUNING
 
@@ -167,12 +168,7 @@ def repeats(window: str, earlier: str) -> bool:
     best passage also pulls a small model's answer towards it. Compared without punctuation and spaces, by
     the share of the window's character bigrams found in ``earlier`` (``TUNING.repeat_share``)."""
     w, e = word_chars(window), word_chars(earlier)
-    if len(w) < 2:
-        return False
-    if w in e:
-        return True
-    grams = {w[i:i + 2] for i in range(len(w) - 1)}
-    return sum(1 for g in grams if g in e) / len(grams) >= TUNING.repeat_share
+    return len(w) >= 2 and bigram_share(w, e) >= TUNING.repeat_share
 
 
 def distinct(hits: list[Hit], windows: dict[str, tuple[int, int, float]], limit: int) -> list[Hit]:

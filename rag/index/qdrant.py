@@ -75,12 +75,14 @@ def unavailable(where: str, exc: Exception) -> StoreUnavailable:
                                    f"{': ' + detail if detail else ''}); check RAG_QDRANT_URL and the server"))
 
 
-class GuardedClient:
-    """A Qdrant client whose calls raise :class:`StoreUnavailable` naming the server (never its key) when the
-    server is down or answers with an error, instead of the client's own exceptions and tracebacks."""
+class _ClientCalls:
+    """A Qdrant client whose method calls go through :meth:`_around`; other attributes pass through."""
 
-    def __init__(self, client, where: str):
-        self._client, self._where = client, where
+    def __init__(self, client):
+        self._client = client
+
+    def _around(self, attr, args, kwargs):
+        raise NotImplementedError
 
     def __getattr__(self, name: str):
         attr = getattr(self._client, name)
@@ -89,34 +91,39 @@ class GuardedClient:
 
         @functools.wraps(attr)
         def call(*args, **kwargs):
-            try:
-                return attr(*args, **kwargs)
-            except server_errors() as exc:
-                raise unavailable(self._where, exc) from exc
+            return self._around(attr, args, kwargs)
 
         return call
 
 
-class SerialClient:
+class GuardedClient(_ClientCalls):
+    """A Qdrant client whose calls raise :class:`StoreUnavailable` naming the server (never its key) when the
+    server is down or answers with an error, instead of the client's own exceptions and tracebacks."""
+
+    def __init__(self, client, where: str):
+        super().__init__(client)
+        self._where = where
+
+    def _around(self, attr, args, kwargs):
+        try:
+            return attr(*args, **kwargs)
+        except server_errors() as exc:
+            raise unavailable(self._where, exc) from exc
+
+
+class SerialClient(_ClientCalls):
     """A local-folder Qdrant client whose calls run one at a time. Local mode keeps each collection in numpy arrays
     that an upsert resizes; a search or count from a UI thread during the writer's upsert into the served
     collection read them half-resized ("IndexError: index 131 is out of bounds for axis 0 with size 131", seen in
     the replica test). A server client needs no lock: the server serialises its own writes."""
 
     def __init__(self, client):
-        self._client, self._lock = client, threading.RLock()
+        super().__init__(client)
+        self._lock = threading.RLock()
 
-    def __getattr__(self, name: str):
-        attr = getattr(self._client, name)
-        if not callable(attr):
-            return attr
-
-        @functools.wraps(attr)
-        def call(*args, **kwargs):
-            with self._lock:
-                return attr(*args, **kwargs)
-
-        return call
+    def _around(self, attr, args, kwargs):
+        with self._lock:
+            return attr(*args, **kwargs)
 
 
 def _where(settings: Settings) -> tuple[str, str]:
