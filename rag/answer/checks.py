@@ -12,10 +12,16 @@ from ..text import content_tokens, person_names
 from ..types import Hit
 from .citations import MARKER_RE, cited_numbers
 from .context import idf_from_hits
-from .question import ASKS_DATE, ASKS_NUMBER, ASKS_PERSON, GIVES_DATE, HAS_NUMBER
+from .question import (ASKS_DATE, ASKS_NUMBER, ASKS_PERSON, ASKS_PLACE, GIVES_DATE, GIVES_TIME, HAS_NUMBER, UNIT_ASKED,
+                       measure_asked)
 from .tuning import TUNING
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+# a count of things: "10余座", "九名" (what a sum, a length or a duration is not)
+COUNT_RE = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*(?:多|余)?\s*(?:[万千百]\s*)?(?:多|余)?\s*"
+                      r"[个名人位项次场座所家户条件台辆艘架只头棵株批支处份款](?!钟)")
+# a web page's footnote references ("…的依据[15][16]。", Wikipedia and its copies) are no figures of the text
+REFERENCE_RE = re.compile(r"\[\d{1,3}\]")
 # a small model at temperature 0 can fall into repeating one phrase until its token limit ("以大走访活动问计于民、
 # 问需于民，以大走访活动问计于民、问需于民，…"): a run of 6+ characters three times in a row
 LOOP_RE = re.compile(r"(.{6,60}?)\1\1", re.S)
@@ -44,6 +50,8 @@ class ProblemKind(Enum):
     PERSON_NOT_CITED = "names a person no cited passage about the question mentions"
     NUMBER_MISSING = "gives no number although one was asked for"
     DATE_MISSING = "gives no date although one was asked for"
+    PLACE_MISSING = "gives a time, not a place, although a place was asked for"
+    OTHER_MEASURE = "counts things where another kind of quantity was asked for"
 
 
 @dataclass(frozen=True)
@@ -67,9 +75,9 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
     if not cited_numbers(text):
         return Problem(ProblemKind.NO_CITATION, "model answer cites no passage")
     body = MARKER_RE.sub("", text)
-    shown = question + "".join(p.chunk.embed_text() for p in passages)
-    cited = question + "".join(passages[n - 1].chunk.embed_text() for n in cited_numbers(text)
-                               if 1 <= n <= len(passages))
+    shown = REFERENCE_RE.sub(" ", question + "".join(p.chunk.embed_text() for p in passages))
+    cited = REFERENCE_RE.sub(" ", question + "".join(passages[n - 1].chunk.embed_text() for n in cited_numbers(text)
+                                                     if 1 <= n <= len(passages)))
     for num in NUMBER_RE.findall(body):
         if not has_number(num, shown):
             return Problem(ProblemKind.FIGURE_NOT_SHOWN, f"model answer states {num}, which no passage contains")
@@ -83,11 +91,42 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
                                                 >= TUNING.cited_support for h in cited_hits):
                 return Problem(ProblemKind.PERSON_NOT_CITED,
                                f"model answer names {name}, whom no cited passage about the question mentions")
-    if ASKS_NUMBER.search(question) and not HAS_NUMBER.search(body):
+    # the answer's own figures and dates: the question's "2022年" repeated in "2022年春运…今天开售" answers nothing
+    if ASKS_NUMBER.search(question) and not (stated(HAS_NUMBER, body, question) or stated(NUMBER_RE, body, question)):
         return Problem(ProblemKind.NUMBER_MISSING, "a number was asked for and the model answer gives none")
-    if ASKS_DATE.search(question) and not GIVES_DATE.search(body):
+    measure = measure_asked(question) if ASKS_NUMBER.search(question) and not UNIT_ASKED.search(question) else None
+    if measure and stated(COUNT_RE, body, question) and not stated(measure, body, question):
+        return Problem(ProblemKind.OTHER_MEASURE,
+                       "a sum, length, duration or share was asked for and the model answer gives a count of things")
+    if ASKS_DATE.search(question) and not stated(GIVES_DATE, body, question):
         return Problem(ProblemKind.DATE_MISSING, "a date was asked for and the model answer gives none")
+    if ASKS_PLACE.search(question) and stated(GIVES_TIME, body, question) and not names_place(body, question):
+        return Problem(ProblemKind.PLACE_MISSING, "a place was asked for and the model answer gives a time")
     return None
+
+
+def stated(pattern: re.Pattern, body: str, question: str) -> bool:
+    """``body`` holds a match of ``pattern`` that the question does not: a figure or date of the answer's own
+    (the 1 of an answer's "1月" is not the question's "2021年")."""
+    return any(not figure_re(m.group(0)).search(question) for m in pattern.finditer(body))
+
+
+# what a place is written with: jieba's place / person / organisation / proper-noun tags (foreign cities are
+# often tagged as names: 柏林/nr) and nouns ending in a venue or an administrative kind word
+PLACE_FLAGS = ("ns", "nr", "nt", "nz", "s")
+PLACE_END = re.compile(r"(?:省|市|县|区|镇|乡|村|街道|社区|路|街|巷|楼|层|室|厅|堂|馆|场|园|院|宫|中心|广场|大厦|酒店|宾馆|"
+                       r"道|港|站|岛|湾|山|湖|江|河|国|州|城|线上|网上)$")
+
+
+def names_place(body: str, question: str) -> bool:
+    """The answer names a place the question does not (a proper noun, a venue, an administrative unit)."""
+    from ..text.tokens import jieba_with_dictionary
+
+    jieba_with_dictionary()
+    import jieba.posseg
+
+    return any(w.word not in question and len(w.word) >= 2 and (w.flag.startswith(PLACE_FLAGS) or PLACE_END.search(w.word))
+               for w in jieba.posseg.cut(body))
 
 
 def _coverage(question: str, hit: Hit, hits: list[Hit]) -> float:

@@ -8,7 +8,7 @@ from ..text import ITEM_START, content_tokens, sanitise_passage
 from ..types import Hit, issue_label
 from .context import best_window, idf_from_hits
 from .question import (ASKS_DATE, ASKS_NUMBER, GIVES_DATE, HAS_NUMBER, UNIT_ASKED, MetaField, asks_list, expected_figure,
-                       metadata_asked)
+                       measure_asked, metadata_asked)
 from .tuning import TUNING
 
 
@@ -34,6 +34,9 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
     if ASKS_NUMBER.search(question) and not listing and not HAS_NUMBER.search(text) and not (
             figure and figure.search(text)):
         return "", []  # a number was asked for and the best evidence holds none
+    measure = measure_asked(question) if ASKS_NUMBER.search(question) and not UNIT_ASKED.search(question) else None
+    if measure and not listing and not measure.search(text):
+        return "", []  # a sum (a length, a duration) was asked for and the best evidence gives only counts
     if ASKS_DATE.search(question) and not GIVES_DATE.search(text):
         return "", []  # a date was asked for and the best evidence gives none ("近日…")
     if listing and (items := list_items(hit.chunk.text, text)):

@@ -6,8 +6,8 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
   best passage alone, answer from the passages' metadata, quote a passage that matches strongly — else refuse;
 * the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list, re-point a
   figure cited to the wrong passage, ask again with the passage naming the office asked when the answer cites
-  another unit's passage, refuse a near miss — another place's or another year's fact given for the
-  one asked, a place moved into another than its passage puts it in, a larger unit's total given for a smaller
+  another unit's passage, refuse a near miss — another place's, year's or ordinal's (第一艘 for 第三艘) fact
+  given for the one asked, a place moved into another than its passage puts it in, a larger unit's total given for a smaller
   one, a figure counted as something else than its passage counts it, a person whose sentence never says they
   did what was asked — and replace or refuse an answer whose figure or person no cited passage holds (a guess).
 
@@ -24,7 +24,7 @@ from .citations import MARKER_RE, cited_numbers
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .question import Intent
 from .relevance import Relevance, missing_tokens
-from .subjects import (moved_place, other_place, other_year, relabelled_count, role_not_stated, subject_elsewhere,
+from .subjects import (moved_place, other_ordinal, other_place, other_year, relabelled_count, role_not_stated, subject_elsewhere,
                        wider_scope)
 from .tuning import TUNING, Tuning
 
@@ -225,6 +225,17 @@ class AnswerOfAnotherYear(NearMiss):
         return f"the answer's source sentence is about {other}, not {asked}"
 
 
+class AnswerOfAnotherOrdinal(NearMiss):
+    """The question names an ordinal (第三艘, 第七届) and every sentence the answer drew on names another of the
+    same count, not that one: the first submarine's launch given for the third's — refuse."""
+    name = "answer_of_another_ordinal"
+    find = staticmethod(other_ordinal)
+
+    def reason(self, found) -> str:
+        asked, other = found
+        return f"the answer's source sentence is about {other}, not {asked}"
+
+
 class AnswerOfWiderScope(NearMiss):
     """The sentence the answer's figure comes from counts it for a larger unit than the one asked (该区, 全市 for
     a question about one team or one street) and never names the asked one: that unit's total, not the answer —
@@ -264,19 +275,24 @@ class RoleNotStated(NearMiss):
 
 
 GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED, ProblemKind.PERSON_NOT_CITED)
+# the model, shown the passages, answered another kind of thing than was asked (a time for "在哪", a count for
+# "多少资金"): what it read most likely does not hold the asked kind, and a quote of it would not either (RGB
+# dev at noise 1.0: the three such quotes were all wrong) — refuse
+OTHER_KIND = (ProblemKind.PLACE_MISSING, ProblemKind.OTHER_MEASURE)
 
 
 class FailedCheck:
-    """Any other failed check: a figure or person that no cited passage holds is a guess — refuse rather
-    than show it; otherwise quote the evidence (a date question only with a date: "近日" answers no "哪天");
-    a missing number with nothing to quote keeps the answer."""
+    """Any other failed check: a figure or person that no cited passage holds is a guess, and an answer of
+    another kind than asked (a time for a place) shows the passages lack it — refuse rather than show it;
+    otherwise quote the evidence (a date question only with a date: "近日" answers no "哪天"); a missing
+    number with nothing to quote keeps the answer."""
     name = "failed_check"
 
     def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
         if not d.problem:
             return None
-        guessed = d.problem.kind in GUESSES
-        extracted = "" if guessed else extractive_answer(e.intent.question, e.passages)[0]
+        quotable = d.problem.kind not in GUESSES + OTHER_KIND
+        extracted = extractive_answer(e.intent.question, e.passages)[0] if quotable else ""
         if extracted:
             return Verdict(self.name, Action.REPLACE, Outcome.EXTRACTED, extracted, d.problem.message)
         if d.problem.kind is ProblemKind.NUMBER_MISSING:
@@ -294,8 +310,9 @@ class Refuse:
 
 
 REFUSAL_RULES = (RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
-ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(), AnswerOfAnotherPlace(), PlaceMoved(), AnswerOfAnotherYear(),
-                AnswerOfWiderScope(), RelabelledCount(), RoleNotStated(), FailedCheck())
+ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(), AnswerOfAnotherPlace(), PlaceMoved(),
+                AnswerOfAnotherYear(), AnswerOfAnotherOrdinal(), AnswerOfWiderScope(), RelabelledCount(), RoleNotStated(),
+                FailedCheck())
 
 
 def verify(draft: Draft, evidence: Evidence) -> Verdict:

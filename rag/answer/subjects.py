@@ -261,6 +261,42 @@ def other_year(answer: str, question: str, passages: list[str]) -> tuple[str, st
     return found
 
 
+# An ordinal and what it counts: 第三艘, 第七届, 第 2 批 (the classifier is the character after the number).
+ORDINAL_RE = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十百两]{1,4})\s*([艘届次期批轮季场任号架座辆位名个项])")
+
+
+def _ordinals(text: str) -> dict[tuple[int, str], str]:
+    """The ordinals of ``text`` by (number, classifier), each with its wording: {(3, "艘"): "第三艘"}."""
+    from ..text.dates import chinese_number
+
+    out = {}
+    for m in ORDINAL_RE.finditer(text):
+        n = chinese_number(m.group(1).replace("两", "二"))
+        if n is not None:
+            out.setdefault((n, m.group(2)), re.sub(r"\s+", "", m.group(0)))
+    return out
+
+
+def other_ordinal(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
+    """(the ordinal asked, the ordinal given) when the question names one (第三艘) and every sentence the answer
+    drew on names another of the same count (第一艘) and not that one: the first submarine's date given for the
+    third's. None when the question names no ordinal or a source sentence names none of its kind."""
+    asked = _ordinals(question)
+    if not asked:
+        return None
+    found = None
+    for passage in passages:
+        for sentence in source_clauses(answer, question, passage, SENTENCE_END):
+            named = _ordinals(sentence)
+            if named.keys() & asked.keys():
+                return None
+            rivals = [(asked[a], named[o]) for a in asked for o in named if o[1] == a[1]]
+            if not rivals:
+                return None
+            found = found or rivals[0]
+    return found
+
+
 def moved_place(answer: str, question: str, passages: list[str]) -> tuple[str, str, str] | None:
     """(the inner place, the place the answer puts it in, the place its passage puts it in) when the answer names
     a place inside another ("淮阳区新闻社区") that no passage has, and a passage has that inner place right after

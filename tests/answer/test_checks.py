@@ -29,3 +29,43 @@ def test_until_loop_stops_reading_the_stream():
     out = "".join(until_loop(deltas()))
     assert looped(out) and len(pulled) == 4  # the fourth piece completes the third copy; nothing after is read
     assert "".join(until_loop(iter(["满意率", "达到99.01%", "[1]。"]))) == "满意率达到99.01%[1]。"
+
+
+def _hit(text):
+    from rag.types import Chunk, Hit
+
+    return Hit(Chunk(source="a.txt", article_no=0, text=text, start=0, end=len(text), title="标题"), 1.0, dense=0.9)
+
+
+FUNERAL = "戈尔巴乔夫的葬礼将于9月3日下午在莫斯科工会大厦圆柱大厅举行。"
+FUND = "城北街道筹集资金12万元，为行政村修建污水沉淀池10余座。"
+SALES = "2022年春运首日的火车票今天正式开售。1月3日起可购买春运首日车票。"
+WIKI = "第七届立法会共有90个议席。议员的投票取态可视为分类的依据[15][16]。"
+
+
+@pytest.mark.parametrize("question, answer, passage, kind", [
+    # the answer must give the kind of thing asked, and give it itself: the question's year repeated is no date
+    ("2022年春运首日火车票什么时候开售？", "2022年春运首日火车票今天正式开售[1]。", SALES, "DATE_MISSING"),
+    ("2022年春运首日火车票什么时候开售？", "2022年1月3日开售[1]。", SALES, None),
+    ("2022年春运首日有多少张火车票？", "2022年春运首日火车票今天正式开售[1]。", SALES, "NUMBER_MISSING"),
+    ("筹集了多少个村的资金？", "筹集资金的村有20个[1]。", "筹集资金的村有20个。", None),  # a figure of its own
+    # a place question answered with a time
+    ("戈尔巴乔夫的葬礼将在哪里举行？", "戈尔巴乔夫的葬礼将在9月3日举行[1]。", FUNERAL, "PLACE_MISSING"),
+    ("戈尔巴乔夫的葬礼将在哪里举行？", "将于9月3日在莫斯科工会大厦举行[1]。", FUNERAL, None),
+    ("戈尔巴乔夫的葬礼将在哪里举行？", "在莫斯科举行[1]。", FUNERAL, None),
+    ("港湾街道文明实践站的地址在哪里？", "港湾大道201号[1]。", "港湾街道文明实践站地址：港湾大道201号。", None),  # 号 of a street
+    # a sum asked, a count of things given
+    ("城北街道修建污水沉淀池筹集了多少资金？", "筹集了资金10余座[1]。", FUND, "OTHER_MEASURE"),
+    ("城北街道修建污水沉淀池筹集了多少资金？", "筹集资金12万元，修建10余座[1]。", FUND, None),
+    ("城北街道修建了多少座污水沉淀池？", "10余座[1]。", FUND, None),  # the count is what was asked
+    ("唐山烧烤店打人案主犯被判多少年？", "九名犯罪嫌疑人逃离现场[1]。", "九名犯罪嫌疑人逃离现场。", "OTHER_MEASURE"),
+    ("微软花了多少钱收购动视暴雪？", "687亿美元[1]。", "微软以687亿美元收购动视暴雪。", None),  # a sum in dollars
+    # a web page's footnote references are no figures of the text
+    ("第七届立法会选举有多少个议席？", "有15个议席[1]。", WIKI, "FIGURE_NOT_SHOWN"),
+    ("第七届立法会选举有多少个议席？", "有90个议席[1]。", WIKI, None),
+])
+def test_an_answer_gives_what_was_asked(question, answer, passage, kind):
+    from rag.answer.checks import check_answer
+
+    got = check_answer(answer, question, [_hit(passage)])
+    assert (got.kind.name if got else None) == kind

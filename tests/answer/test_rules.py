@@ -5,8 +5,8 @@ import pytest
 from rag.answer.checks import Problem, ProblemKind
 from rag.answer.question import analyse
 from rag.answer.relevance import Relevance
-from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherPlace, PlaceMoved,
-                              AnswerOfAnotherYear, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
+from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
+                              AnswerOfAnotherPlace, PlaceMoved, AnswerOfAnotherYear, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
                               FigureOfTheNamedThing, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
                               RetryWithBestPassage, RoleNotStated, verify)
 from rag.text import content_tokens
@@ -186,6 +186,8 @@ def test_role_not_stated(question, draft, refused):
 @pytest.mark.parametrize("prob, action, outcome", [
     (ProblemKind.FIGURE_NOT_SHOWN, Action.REFUSE, Outcome.REFUSED),  # a guessed figure is never shown
     (ProblemKind.PERSON_NOT_CITED, Action.REFUSE, Outcome.REFUSED),
+    (ProblemKind.OTHER_MEASURE, Action.REFUSE, Outcome.REFUSED),  # another kind of thing than asked: not quoted
+    (ProblemKind.PLACE_MISSING, Action.REFUSE, Outcome.REFUSED),
     (ProblemKind.NO_CITATION, Action.REPLACE, Outcome.EXTRACTED),  # the evidence is quoted instead
     (None, None, None),
 ])
@@ -221,7 +223,8 @@ def test_the_chains_end_in_a_verdict():
     assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
     assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
                                           "answer_of_another_place", "place_moved",
-                                          "answer_of_another_year", "answer_of_wider_scope", "relabelled_count", "role_not_stated", "failed_check"]
+                                          "answer_of_another_year", "answer_of_another_ordinal", "answer_of_wider_scope",
+                                              "relabelled_count", "role_not_stated", "failed_check"]
 
 
 SPEAKERS = "中心城区各区负责同志及川汇区新闻社区负责同志、淮阳区道德文明使者代表分别作交流发言。"
@@ -275,3 +278,13 @@ def test_answer_from_another_subject(question, draft, texts, retried):
 def test_answer_from_another_subject_keeps_the_answer_when_the_retry_gives_none():
     e = evidence(ASKED_BUREAU, [CENTRE, BUREAU], retry=lambda n: None)
     assert AnswerFromAnotherSubject()(Draft("车辆停放等问题[1]。", refused=False), e) is None
+
+
+@pytest.mark.parametrize("question, draft, refused", [
+    ("印度第三艘核潜艇是什么时候下水的？", "2018年10月[1]。", True),  # the passage's sentence is about the first
+    ("印度第一艘核潜艇什么时候开展首次巡逻？", "2018年10月[1]。", False),
+])
+def test_answer_of_another_ordinal(question, draft, refused):
+    passage = "2018年10月，印度的第一艘核潜艇开展首次威慑巡逻，历时20天。"
+    v = AnswerOfAnotherOrdinal()(Draft(draft, refused=False), evidence(question, [passage]))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused

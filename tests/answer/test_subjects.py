@@ -160,3 +160,21 @@ def test_subject_elsewhere(cited, others, expected):
     from rag.answer.subjects import subject_elsewhere
 
     assert subject_elsewhere("示范区招商引资服务局走访时，记录了群众反映的哪些方面的问题？", cited, others) == expected
+
+
+@pytest.mark.parametrize("answer, question, passage, expected", [
+    # the first submarine's date given for the third's
+    ("2018年10月。", "印度第三艘“歼敌者”级核潜艇下水的时间？", "2018年10月，印度的第一艘“歼敌者”级潜艇开展首次威慑巡逻。",
+     ("第三艘", "第一艘")),
+    ("1月10日。", "中心组第四次集中学习研讨是哪天召开的？", "1月10日，中心组召开第5次集中学习研讨。", ("第四次", "第5次")),
+    # the asked one's sentence; no ordinal of that count in it (no opinion); no ordinal asked
+    ("2021年11月23日。", "第三艘核潜艇下水的时间？", "2021年11月23日，第三艘核潜艇下水，第一艘正在巡逻。", None),
+    ("2021年11月23日。", "第三艘核潜艇下水的时间？", "2021年11月23日，第二届航展开幕。", None),
+    ("2018年10月。", "核潜艇下水的时间？", "2018年10月，第一艘潜艇开展巡逻。", None),
+    # Chinese numerals and digits are the same ordinal
+    ("90个议席。", "第七届立法会有多少个议席？", "第7届立法会共90个议席。", None),
+])
+def test_other_ordinal(answer, question, passage, expected):
+    from rag.answer.subjects import other_ordinal
+
+    assert other_ordinal(answer, question, [passage]) == expected
