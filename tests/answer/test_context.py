@@ -130,6 +130,15 @@ def test_list_items(passage, span, answer):
     assert list_items(passage, span) == answer
 
 
+@pytest.mark.parametrize("passage, quoted", [
+    ("城北街道对辖区坑塘进行整治，为行政村修建污水沉淀池10余座。", False),  # counts only: no sum to quote
+    ("城北街道筹集资金12万元，为行政村修建污水沉淀池10余座。", True),
+])
+def test_extractive_quotes_only_evidence_of_the_measure_asked(passage, quoted):
+    text, _ = extractive_answer("城北街道为行政村修建污水沉淀池筹集了多少资金？", [hit(passage)])
+    assert bool(text) is quoted and (not quoted or "12万元" in text)
+
+
 def test_extractive_list_answer_names_every_item():
     passage = ("“时间银行”的运行主要有三个环节：\n1.服务存储：会员每提供1小时服务，记1个时间积分；\n2.积分兑换：积分可在需要时兑换服务；\n"
                "3.通存通兑：积分在全市各服务站之间通用。")
