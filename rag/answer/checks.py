@@ -12,14 +12,14 @@ from ..text import content_tokens, person_names
 from ..types import Hit
 from .citations import MARKER_RE, cited_numbers
 from .context import idf_from_hits
-from .question import (ASKS_DATE, ASKS_NUMBER, ASKS_PERSON, ASKS_PLACE, GIVES_DATE, GIVES_TIME, HAS_NUMBER, UNIT_ASKED,
+from .question import (ASKS_DATE, ASKS_NUMBER, ASKS_PERSON, ASKS_PLACE, GIVES_DATE, GIVES_TIME, HAS_NUMBER,
                        measure_asked)
 from .tuning import TUNING
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 # a count of things: "10余座", "九名" (what a sum, a length or a duration is not)
-COUNT_RE = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*(?:多|余)?\s*(?:[万千百]\s*)?(?:多|余)?\s*"
-                      r"[个名人位项次场座所家户条件台辆艘架只头棵株批支处份款](?!钟)")
+COUNT_RE = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*(?:多|余)?\s*(?:[万千百]\s*)?"
+                      r"(?:多|余)?\s*[个名人位项次场座所家户条件台辆艘架只头棵株批支处份款](?!钟)")
 # a web page's footnote references ("…的依据[15][16]。", Wikipedia and its copies) are no figures of the text
 REFERENCE_RE = re.compile(r"\[\d{1,3}\]")
 # a small model at temperature 0 can fall into repeating one phrase until its token limit ("以大走访活动问计于民、
@@ -91,10 +91,11 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
                                                 >= TUNING.cited_support for h in cited_hits):
                 return Problem(ProblemKind.PERSON_NOT_CITED,
                                f"model answer names {name}, whom no cited passage about the question mentions")
-    # the answer's own figures and dates: the question's "2022年" repeated in "2022年春运…今天开售" answers nothing
-    if ASKS_NUMBER.search(question) and not (stated(HAS_NUMBER, body, question) or stated(NUMBER_RE, body, question)):
+    # the answer's own figures and dates count: the question's "2022年" repeated in "2022年春运…今天开售" is none
+    if ASKS_NUMBER.search(question) and not (stated(HAS_NUMBER, body, question)
+                                             or stated(NUMBER_RE, body, question)):
         return Problem(ProblemKind.NUMBER_MISSING, "a number was asked for and the model answer gives none")
-    measure = measure_asked(question) if ASKS_NUMBER.search(question) and not UNIT_ASKED.search(question) else None
+    measure = measure_asked(question)
     if measure and stated(COUNT_RE, body, question) and not stated(measure, body, question):
         return Problem(ProblemKind.OTHER_MEASURE,
                        "a sum, length, duration or share was asked for and the model answer gives a count of things")
@@ -114,8 +115,8 @@ def stated(pattern: re.Pattern, body: str, question: str) -> bool:
 # what a place is written with: jieba's place / person / organisation / proper-noun tags (foreign cities are
 # often tagged as names: 柏林/nr) and nouns ending in a venue or an administrative kind word
 PLACE_FLAGS = ("ns", "nr", "nt", "nz", "s")
-PLACE_END = re.compile(r"(?:省|市|县|区|镇|乡|村|街道|社区|路|街|巷|楼|层|室|厅|堂|馆|场|园|院|宫|中心|广场|大厦|酒店|宾馆|"
-                       r"道|港|站|岛|湾|山|湖|江|河|国|州|城|线上|网上)$")
+PLACE_END = re.compile(r"(?:省|市|县|区|镇|乡|村|街道|社区|路|街|巷|楼|层|室|厅|堂|馆|场|园|院|宫|中心|广场|大厦|"
+                       r"酒店|宾馆|道|港|站|岛|湾|山|湖|江|河|国|州|城|线上|网上)$")
 
 
 def names_place(body: str, question: str) -> bool:
@@ -125,8 +126,8 @@ def names_place(body: str, question: str) -> bool:
     jieba_with_dictionary()
     import jieba.posseg
 
-    return any(w.word not in question and len(w.word) >= 2 and (w.flag.startswith(PLACE_FLAGS) or PLACE_END.search(w.word))
-               for w in jieba.posseg.cut(body))
+    return any(w.word not in question and len(w.word) >= 2
+               and (w.flag.startswith(PLACE_FLAGS) or PLACE_END.search(w.word)) for w in jieba.posseg.cut(body))
 
 
 def _coverage(question: str, hit: Hit, hits: list[Hit]) -> float:

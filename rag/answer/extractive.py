@@ -34,7 +34,7 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
     if ASKS_NUMBER.search(question) and not listing and not HAS_NUMBER.search(text) and not (
             figure and figure.search(text)):
         return "", []  # a number was asked for and the best evidence holds none
-    measure = measure_asked(question) if ASKS_NUMBER.search(question) and not UNIT_ASKED.search(question) else None
+    measure = measure_asked(question)
     if measure and not listing and not measure.search(text):
         return "", []  # a sum (a length, a duration) was asked for and the best evidence gives only counts
     if ASKS_DATE.search(question) and not GIVES_DATE.search(text):

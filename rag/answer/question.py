@@ -29,7 +29,8 @@ HAS_DATE = re.compile(r"\d{1,2}月\d{1,2}日|\d{4}年")
 # what answers a date question: a day, a month or a year ("近日", "日前" and "今年以来" do not)
 GIVES_DATE = re.compile(r"\d{1,2}\s*月|\d{4}\s*年|\d{4}-\d{1,2}-\d{1,2}|[一二三四五六七八九十]{1,2}月|[上中下]旬")
 # what says when, not where: a date or a time of day ("将在9月3日举行", "8月19日下午")
-GIVES_TIME = re.compile(GIVES_DATE.pattern + r"|(?<![\d.])\d{1,2}\s*[日号时点](?!\d)|[上下]午|晚上|凌晨|(?<![\d.])\d{1,2}[:：]\d{2}")
+GIVES_TIME = re.compile(GIVES_DATE.pattern + r"|(?<![\d.])\d{1,2}\s*[日号时点](?!\d)|[上下]午|晚上|凌晨|"
+                        r"(?<![\d.])\d{1,2}[:：]\d{2}")
 ASKS_PERSON = re.compile(r"(谁|哪位|哪一位|何人|哪些人|哪个领导|哪名)")
 UNIT_ASKED = re.compile(r"(?:多少|(?<!哪)几)([个名次人项份户条座天支所家位场处件吨元万])")
 ASKS_PLACE = re.compile(r"(哪里|哪儿|何地|何处|什么地方|地点|在哪(?!一?[期版天日年月个份位])|"
@@ -51,7 +52,8 @@ _EXPECTED_FIGURES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"多大|面积|占地"), _FIGURE + r"(?:平方米|平方公里|亩|公顷)"),
     (re.compile(r"多高|高度"), _FIGURE + r"米"),
     (re.compile(r"多重|重量"), _FIGURE + r"(?:吨|公斤|千克|斤)"),
-    (re.compile(r"多少钱|投资|资金|金额|经费|费用|多少元"), _FIGURE + r"(?:(?:[美欧日港澳台韩]|人民币|新台)?元|英镑|卢布)"),
+    (re.compile(r"多少钱|投资|资金|金额|经费|费用|多少元"),
+     _FIGURE + r"(?:(?:[美欧日港澳台韩]|人民币|新台)?元|英镑|卢布)"),
     (re.compile(r"得分|多少分|几分|分数"), r"\d+\.\d+|" + _FIGURE + r"分"),
     (re.compile(r"比例|占比|百分之|[^效]率"), r"\d+(?:\.\d+)?\s*[%％]|百分之"),
     (re.compile(r"电话|号码|热线"), r"\d{3,4}-?\d{7,8}|\d{5,}"),
@@ -60,8 +62,11 @@ _EXPECTED_FIGURES: list[tuple[re.Pattern, str]] = [
 
 @functools.lru_cache(maxsize=256)
 def measure_asked(question: str) -> re.Pattern | None:
-    """The kind of quantity the question's wording asks for (``多长`` → a length, ``多少资金`` → a sum, ``被判多少年``
-    → a duration), without the classifier of ``多少个``; None when its wording names no kind."""
+    """The kind of quantity a number question's wording asks for (``多长`` → a length, ``多少资金`` → a sum,
+    ``被判多少年`` → a duration); None when it asks for no number, names a classifier itself (``多少个``) or its
+    wording names no kind."""
+    if not ASKS_NUMBER.search(question) or UNIT_ASKED.search(question):
+        return None
     alts = [pat for cue, pat in _EXPECTED_FIGURES if cue.search(question)]
     return re.compile("|".join(f"(?:{a})" for a in alts)) if alts else None
 

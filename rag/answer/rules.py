@@ -7,9 +7,9 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
 * the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list, re-point a
   figure cited to the wrong passage, ask again with the passage naming the office asked when the answer cites
   another unit's passage, refuse a near miss — another place's, year's or ordinal's (第一艘 for 第三艘) fact
-  given for the one asked, a place moved into another than its passage puts it in, a larger unit's total given for a smaller
-  one, a figure counted as something else than its passage counts it, a person whose sentence never says they
-  did what was asked — and replace or refuse an answer whose figure or person no cited passage holds (a guess).
+  given for the one asked, a place moved into another than its passage puts it in, a larger unit's total given
+  for a smaller one, a figure counted as something else than its passage counts it, a person whose sentence
+  never says they did what was asked — and replace or refuse an answer whose figure or person no cited passage holds (a guess).
 
 Nothing here reads the wording of a message: decisions are :class:`Action` and :class:`~rag.types.Outcome`."""
 from __future__ import annotations
@@ -24,8 +24,8 @@ from .citations import MARKER_RE, cited_numbers
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .question import Intent
 from .relevance import Relevance, missing_tokens
-from .subjects import (moved_place, other_ordinal, other_place, other_year, relabelled_count, role_not_stated, subject_elsewhere,
-                       wider_scope)
+from .subjects import (moved_place, other_ordinal, other_place, other_year, relabelled_count, role_not_stated,
+                       subject_elsewhere, wider_scope)
 from .tuning import TUNING, Tuning
 
 

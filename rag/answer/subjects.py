@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text import content_tokens
+from ..text.dates import chinese_number
 from ..text.tokens import jieba_with_dictionary
 from .checks import NUMBER_RE, figure_re, has_number
 
@@ -267,8 +268,6 @@ ORDINAL_RE = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十百两]{
 
 def _ordinals(text: str) -> dict[tuple[int, str], str]:
     """The ordinals of ``text`` by (number, classifier), each with its wording: {(3, "艘"): "第三艘"}."""
-    from ..text.dates import chinese_number
-
     out = {}
     for m in ORDINAL_RE.finditer(text):
         n = chinese_number(m.group(1).replace("两", "二"))
