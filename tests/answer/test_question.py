@@ -157,6 +157,24 @@ def test_has_number(text, has):
     assert bool(HAS_NUMBER.search(text)) is has
 
 
+@pytest.mark.parametrize("question, asks", [
+    ("表彰大会是哪天召开的？", True),
+    ("二十大开幕时间", True),  # search-style: the thing's 时间 is its date
+    ("安倍晋三的国葬时间？", True),
+    ("活动时间是？", True),
+    ("防东铁路预计在什么时间完成铺轨施工？", True),
+    ("改造工程用了多长时间？", False),  # a duration
+    ("高温天气的持续时间", False),
+    ("图书馆开放时间？", False),  # opening hours: a time of day, not a date
+    ("政务大厅办公时间", False),
+    ("明确了哪些时间节点？", False),  # 时间 inside the question, not what it asks
+])
+def test_asks_date(question, asks):
+    from rag.answer.question import ASKS_DATE
+
+    assert bool(ASKS_DATE.search(question)) is asks
+
+
 @pytest.mark.parametrize("question, fields", [
     ("示范区信访案件化解群众满意率是多少？", {"number"}),
     ("表彰大会是哪天召开的？", {"date"}),
