@@ -9,7 +9,8 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
   another unit's passage, refuse a near miss — another place's, year's or ordinal's (第一艘 for 第三艘) fact
   given for the one asked, a place moved into another than its passage puts it in, a larger unit's total given
   for a smaller one, a figure counted as something else than its passage counts it, a person whose sentence
-  never says they did what was asked — and replace or refuse an answer whose figure or person no cited passage holds (a guess).
+  never says they did what was asked — name all the people a passage says did it together when the answer names
+  one, and replace or refuse an answer whose figure or person no cited passage holds (a guess).
 
 Nothing here reads the wording of a message: decisions are :class:`Action` and :class:`~rag.types.Outcome`."""
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..types import Hit, Outcome
 from .checks import NUMBER_RE, Problem, ProblemKind, repoint_number
 from .citations import MARKER_RE, cited_numbers
 from .extractive import extractive_answer, metadata_answer, paired_numbers
+from .people import co_named
 from .question import Intent
 from .relevance import Relevance, missing_tokens
 from .subjects import (moved_place, other_ordinal, other_place, other_year, relabelled_count, role_not_stated,
@@ -274,6 +276,22 @@ class RoleNotStated(NearMiss):
         return f"no cited sentence says that {name} did what was asked ({'/'.join(roles)})"
 
 
+class AllWhoDidIt:
+    """Asked who did something, the answer names one of the people its passage names together as the ones
+    who did it ("王少青、副市长刘颖通报…" answered "王少青"): name them all."""
+    name = "all_who_did_it"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if d.problem or not e.intent.person:
+            return None
+        cited = [e.passages[n - 1].chunk.text for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        found = co_named(MARKER_RE.sub("", d.text), e.intent.question, cited)
+        if found is None:
+            return None
+        return Verdict(self.name, Action.REPLACE, Outcome.REPAIRED, d.text.replace(found.name, found.completed, 1),
+                       f"the answer left out {'、'.join(found.missing)}, named with {found.name} in its passage")
+
+
 GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED, ProblemKind.PERSON_NOT_CITED)
 # the model, shown the passages, answered another kind of thing than was asked (a time for "在哪", a count for
 # "多少资金"): what it read most likely does not hold the asked kind, and a quote of it would not either (RGB
@@ -312,7 +330,7 @@ class Refuse:
 REFUSAL_RULES = (RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
 ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(), AnswerOfAnotherPlace(), PlaceMoved(),
                 AnswerOfAnotherYear(), AnswerOfAnotherOrdinal(), AnswerOfWiderScope(), RelabelledCount(), RoleNotStated(),
-                FailedCheck())
+                AllWhoDidIt(), FailedCheck())
 
 
 def verify(draft: Draft, evidence: Evidence) -> Verdict:

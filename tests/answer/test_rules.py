@@ -5,7 +5,7 @@ import pytest
 from rag.answer.checks import Problem, ProblemKind
 from rag.answer.question import analyse
 from rag.answer.relevance import Relevance
-from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
+from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AllWhoDidIt, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
                               AnswerOfAnotherPlace, PlaceMoved, AnswerOfAnotherYear, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
                               FigureOfTheNamedThing, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
                               RetryWithBestPassage, RoleNotStated, verify)
@@ -183,6 +183,21 @@ def test_role_not_stated(question, draft, refused):
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
 
 
+BRIEFING = "会上，市委常委、宣传部长王少青、副市长刘颖通报创建工作中的突出问题，并安排具体整改工作。"
+
+
+@pytest.mark.parametrize("question, draft, shown", [
+    ("会上通报突出问题的是谁？", "通报突出问题的是市委常委、宣传部长王少青[1]。", "通报突出问题的是市委常委、宣传部长王少青、副市长刘颖[1]。"),
+    ("会上通报突出问题的是谁？", "王少青和刘颖[1]。", None),  # both named
+    ("会上通报突出问题的是谁？", "王少青[2]。", None),  # the passage naming both is not the one cited
+    ("会上通报了什么？", "王少青通报了突出问题[1]。", None),  # not a who-question
+])
+def test_all_who_did_it(question, draft, shown):
+    v = AllWhoDidIt()(Draft(draft, refused=False), evidence(question, [BRIEFING, OTHER]))
+    assert (v is None and shown is None) or (v.action is Action.REPLACE and v.outcome is Outcome.REPAIRED
+                                             and v.text == shown and "刘颖" in v.reason)
+
+
 @pytest.mark.parametrize("prob, action, outcome", [
     (ProblemKind.FIGURE_NOT_SHOWN, Action.REFUSE, Outcome.REFUSED),  # a guessed figure is never shown
     (ProblemKind.PERSON_NOT_CITED, Action.REFUSE, Outcome.REFUSED),
@@ -224,7 +239,8 @@ def test_the_chains_end_in_a_verdict():
     assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
                                           "answer_of_another_place", "place_moved",
                                           "answer_of_another_year", "answer_of_another_ordinal", "answer_of_wider_scope",
-                                              "relabelled_count", "role_not_stated", "failed_check"]
+                                              "relabelled_count", "role_not_stated", "all_who_did_it",
+                                              "failed_check"]
 
 
 SPEAKERS = "中心城区各区负责同志及川汇区新闻社区负责同志、淮阳区道德文明使者代表分别作交流发言。"

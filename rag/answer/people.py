@@ -1,0 +1,68 @@
+"""Who did it, all of them: reports name several people as the subject of one verb ("会上，市委常委、宣传部长
+王少青、副市长刘颖通报创建工作中的突出问题"), and a small model asked "谁通报…" names the first and stops. The
+names a clause joins with 、/和/与/及 before the asked verb did it together; an answer naming one of them is
+completed with the others (``co_named``)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text import content_tokens, person_names
+from .question import ASKS_PERSON
+
+CLAUSE = re.compile(r"[，,。；;！!？?\n]")  # not 、: it joins the names of one run
+JOIN = re.compile(r"[、和与及]")
+GAP_CHARS = 12  # at most this much between two names of a run (a separator and a title: "、副市长")
+
+
+@dataclass(frozen=True)
+class CoNamed:
+    name: str  # the person the answer names
+    completed: str  # what replaces that name in the answer: the name with the others of its run
+    missing: tuple[str, ...]  # the names the answer left out
+
+
+def _joined(clause: str, end: int, start: int, asked: list[str]) -> bool:
+    """The text between two names joins them (a separator, maybe a title) rather than saying something of
+    the first (a verb of the question)."""
+    gap = clause[end:start]
+    return len(gap) <= GAP_CHARS and bool(JOIN.search(gap)) and not any(t in gap for t in asked)
+
+
+def _run(clause: str, name: str, asked: list[str]) -> list[tuple[int, int, str]]:
+    """The names joined with ``name`` in ``clause``, in order, as (start, end, name)."""
+    found = sorted((m.start(), m.end(), m.group(0)) for n in dict.fromkeys(person_names(clause))
+                   for m in re.finditer(re.escape(n), clause))
+    i = next((k for k, f in enumerate(found) if f[2] == name), None)
+    if i is None:
+        return []
+    lo = hi = i
+    while hi + 1 < len(found) and _joined(clause, found[hi][1], found[hi + 1][0], asked):
+        hi += 1
+    while lo > 0 and _joined(clause, found[lo - 1][1], found[lo][0], asked):
+        lo -= 1
+    return found[lo:hi + 1]
+
+
+def co_named(answer: str, question: str, passages: list[str]) -> CoNamed | None:
+    """The answer to a who-question names one person of a run of names that a clause of ``passages`` (those it
+    cites) puts before the asked verb, and leaves the others out: how to complete it. None when the question asks
+    for no person, the answer names nobody new, or no such clause leaves anyone out."""
+    if not ASKS_PERSON.search(question):
+        return None
+    names = [n for n in dict.fromkeys(person_names(answer)) if n not in question]
+    asked = [t for t in content_tokens(question) if len(t) >= 2]
+    for clause in (c for p in passages for c in CLAUSE.split(p)):
+        for name in (n for n in names if n in clause):
+            run = _run(clause, name, asked)
+            missing = tuple(dict.fromkeys(f[2] for f in run if f[2] not in answer))
+            # the asked verb must follow the run: the names are its subject, not its object
+            if not missing or not any(t in clause[run[-1][1]:] for t in asked):
+                continue
+            if run[0][2] == name:  # the others follow it, with their titles ("王少青、副市长刘颖")
+                start = next(f[0] for f in run if f[2] == name)
+                completed = clause[start:run[-1][1]]
+            else:  # the answer's own title belongs to it alone: the others are added after it
+                completed = "、".join((name, *missing))
+            return CoNamed(name, completed, missing)
+    return None

@@ -1,0 +1,30 @@
+"""co_named: an answer naming one of several people a clause names together before the asked verb."""
+import pytest
+
+from rag.answer.people import co_named
+
+BRIEFING = "会上，市委常委、宣传部长王少青、副市长刘颖通报创建工作中的突出问题，并安排具体整改工作。"
+MEETING = "8月2日，我市召开推进会。市委书记张建国主持会议，市长李明和副市长刘颖出席会议。"
+
+
+@pytest.mark.parametrize("answer, question, passage, expected", [
+    # the first of two who reported: the second is added with her title
+    ("通报突出问题的是市委常委、宣传部长王少青", "会上通报突出问题的是谁？", BRIEFING, ("王少青", "王少青、副市长刘颖")),
+    # the second of two: the first is added after it (its own title stays its own)
+    ("副市长刘颖通报了突出问题", "谁通报了创建工作中的突出问题？", BRIEFING, ("刘颖", "刘颖、王少青")),
+    # both named already: nothing to add
+    ("王少青、刘颖", "会上通报突出问题的是谁？", BRIEFING, None),
+    # the verb asked (主持) follows one name alone: 李明 and 刘颖 attended, they did not chair
+    ("张建国", "推进会由谁主持？", MEETING, None),
+    # joined with 和 and the verb asked after both
+    ("李明", "谁出席了推进会？", MEETING, ("李明", "李明和副市长刘颖")),
+    # not a who-question
+    ("王少青", "会上通报了哪些问题？", BRIEFING, None),
+    # names on both sides of the verb: the ones after it are its object, not who did it
+    ("王少青", "谁会见了刘颖？", "王少青会见了刘颖、张建国。", None),
+    # the answer names nobody the passage joins with others
+    ("市委常委王少青", "谁出席了推进会？", MEETING, None),
+])
+def test_co_named(answer, question, passage, expected):
+    found = co_named(answer, question, [passage])
+    assert (None if found is None else (found.name, found.completed)) == expected
