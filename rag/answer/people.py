@@ -55,7 +55,7 @@ def co_named(answer: str, question: str, passages: list[str]) -> CoNamed | None:
     for clause in (c for p in passages for c in CLAUSE.split(p)):
         for name in (n for n in names if n in clause):
             run = _run(clause, name, asked)
-            missing = tuple(dict.fromkeys(f[2] for f in run if f[2] not in answer))
+            missing = tuple(dict.fromkeys(f[2] for f in run if f[2] not in answer and f[2] not in question))
             # the asked verb must follow the run: the names are its subject, not its object
             if not missing or not any(t in clause[run[-1][1]:] for t in asked):
                 continue

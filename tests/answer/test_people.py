@@ -22,6 +22,8 @@ MEETING = "8月2日，我市召开推进会。市委书记张建国主持会议�
     ("王少青", "会上通报了哪些问题？", BRIEFING, None),
     # names on both sides of the verb: the ones after it are its object, not who did it
     ("王少青", "谁会见了刘颖？", "王少青会见了刘颖、张建国。", None),
+    # the other name of the run is the one the question asks about ("与刘颖"): not left out
+    ("王少青", "谁与刘颖共同通报了突出问题？", BRIEFING, None),
     # the answer names nobody the passage joins with others
     ("市委常委王少青", "谁出席了推进会？", MEETING, None),
 ])
