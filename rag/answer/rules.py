@@ -8,8 +8,8 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
   figure cited to the wrong passage, ask again with the passage naming the office asked when the answer cites
   another unit's passage, refuse a near miss — another place's, year's or ordinal's (第一艘 for 第三艘) fact
   given for the one asked, a place moved into another than its passage puts it in, a larger unit's total given
-  for a smaller one, a figure counted as something else than its passage counts it, a person whose sentence
-  never says they did what was asked — name all the people a passage says did it together when the answer names
+  for a smaller one, a figure counted as something else than its passage counts it, a person or a unit whose
+  sentence never says they did what was asked — name all the people a passage says did it together when the answer names
   one, and replace or refuse an answer whose figure or person no cited passage holds (a guess).
 
 Nothing here reads the wording of a message: decisions are :class:`Action` and :class:`~rag.types.Outcome`."""
@@ -26,8 +26,8 @@ from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .people import co_named
 from .question import Intent
 from .relevance import Relevance, missing_tokens
-from .subjects import (moved_place, other_ordinal, other_place, other_year, relabelled_count, role_not_stated,
-                       subject_elsewhere, wider_scope)
+from .subjects import (moved_place, org_role_not_stated, other_ordinal, other_place, other_year, relabelled_count,
+                       role_not_stated, subject_elsewhere, wider_scope)
 from .tuning import TUNING, Tuning
 
 
@@ -292,6 +292,17 @@ class AllWhoDidIt:
                        f"the answer left out {'、'.join(found.missing)}, named with {found.name} in its passage")
 
 
+class OrganisationRoleNotStated(NearMiss):
+    """Asked which unit built (organised, designed…) something, the answer names one whose sentence says it did
+    something else ("市城市管理局启动公园提升改造工程" for 由哪家施工单位承建): a role the text never gives — refuse."""
+    name = "organisation_role_not_stated"
+    find = staticmethod(org_role_not_stated)
+
+    def reason(self, found) -> str:
+        words, roles = found
+        return f"no cited sentence says that {words} did what was asked ({'/'.join(roles)})"
+
+
 GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED, ProblemKind.PERSON_NOT_CITED)
 # the model, shown the passages, answered another kind of thing than was asked (a time for "在哪", a count for
 # "多少资金"): what it read most likely does not hold the asked kind, and a quote of it would not either (RGB
@@ -330,7 +341,7 @@ class Refuse:
 REFUSAL_RULES = (RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
 ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(), AnswerOfAnotherPlace(), PlaceMoved(),
                 AnswerOfAnotherYear(), AnswerOfAnotherOrdinal(), AnswerOfWiderScope(), RelabelledCount(), RoleNotStated(),
-                AllWhoDidIt(), FailedCheck())
+                OrganisationRoleNotStated(), AllWhoDidIt(), FailedCheck())
 
 
 def verify(draft: Draft, evidence: Evidence) -> Verdict:

@@ -2,7 +2,7 @@
 answer took its figure or name from: when that clause names another place of the same kind (川汇区, 许湾街道)
 and not the one asked, the answer gave a neighbouring place's fact — a near miss, not an answer. The same for
 a larger unit's total given for a smaller one (``wider_scope``), a person whose sentence never says they did
-what was asked (``role_not_stated``) and a figure counted as another thing than its passage counts it
+what was asked (``role_not_stated``; a unit asked for as the builder or organiser: ``org_role_not_stated``) and a figure counted as another thing than its passage counts it
 (``relabelled_count``).
 
 Clauses are cut at ，。；、: in "川汇区新闻社区负责同志、淮阳区道德文明使者代表" the 社区 belongs to 川汇区."""
@@ -189,6 +189,33 @@ def role_not_stated(answer: str, question: str, passages: list[str]) -> tuple[st
         if not any(all(any(w in s for w in ROLES[r]) for r in roles) for s in sentences):
             return name, roles
     return None
+
+
+# Asked which organisation did what only some do (built, organised, designed a thing), the answer's organisation
+# must be said to have done it: "市城市管理局启动公园提升改造工程" says who started the project, not who built it.
+ORG_ROLES: dict[str, tuple[str, ...]] = {
+    "承建": ("承建", "施工"), "施工": ("施工", "承建"), "主办": ("主办",), "承办": ("承办",), "协办": ("协办",),
+    "设计": ("设计",), "监理": ("监理",), "运营": ("运营",), "赞助": ("赞助",), "捐建": ("捐建", "捐资"),
+}
+OWN_WORDS_SHARE = 0.6  # share of the answer's own words a sentence holds to be its source (its name's words, less
+#                        jieba's cross-word cuts)
+ASKS_ORGANISATION = re.compile(r"哪家|哪(?:一|个|些)(?:单位|部门|公司|企业|机构|组织)|什么(?:单位|部门|公司|企业|机构|组织)")
+
+
+def org_role_not_stated(answer: str, question: str, passages: list[str]) -> tuple[str, tuple[str, ...]] | None:
+    """(the answer's own words, the roles asked) when the question asks which organisation did something of
+    ``ORG_ROLES`` and the sentences of ``passages`` that hold the answer's own words (those not in the question)
+    never say it did that; None otherwise, or when no sentence holds them (the citation checks judge)."""
+    roles = tuple(r for r in ORG_ROLES if re.search(r + "(?![师院图稿])", question))  # 设计师 is no role asked
+    if not roles or not ASKS_ORGANISATION.search(question):
+        return None
+    own = [t for t in dict.fromkeys(content_tokens(answer)) if len(t) >= 2 and not t.isdigit() and t not in question]
+    # the sentences the answer drew on: those holding most of its own words (jieba also cuts "由市" from "由市城市…")
+    sentences = [s for p in passages for s in SENTENCE_END.split(p)
+                 if own and sum(t in s for t in own) >= OWN_WORDS_SHARE * len(own)]
+    if not sentences or any(all(any(w in s for w in ORG_ROLES[r]) for r in roles) for s in sentences):
+        return None
+    return "、".join(own), roles
 
 
 # What a figure counts: the classifier after it ("25 支志愿服务队": 支) and the noun after that. A small model

@@ -239,7 +239,8 @@ def test_the_chains_end_in_a_verdict():
     assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
                                           "answer_of_another_place", "place_moved",
                                           "answer_of_another_year", "answer_of_another_ordinal", "answer_of_wider_scope",
-                                              "relabelled_count", "role_not_stated", "all_who_did_it",
+                                              "relabelled_count", "role_not_stated", "organisation_role_not_stated",
+                                              "all_who_did_it",
                                               "failed_check"]
 
 

@@ -178,3 +178,29 @@ def test_other_ordinal(answer, question, passage, expected):
     from rag.answer.subjects import other_ordinal
 
     assert other_ordinal(answer, question, [passage]) == expected
+
+
+PARK = ("2023年6月，市城市管理局启动公园提升改造工程。据介绍，此次改造总投资9600万元。"
+        "工程由市政建设集团承建，2024年4月完工。")
+
+
+@pytest.mark.parametrize("answer, question, passage, expected", [
+    # the office that started the project is not said to have built it
+    ("河滨公园提升改造工程由市城市管理局承建[1]。", "河滨公园提升改造工程由哪家施工单位承建？", PARK.split("据介绍")[0],
+     ("城市、管理局", ("承建", "施工"))),
+    # the builder's own sentence says so
+    ("市政建设集团[1]。", "河滨公园提升改造工程由哪家单位承建？", PARK, None),
+    # 施工 states the same role as 承建
+    ("市政建设集团[1]。", "公园工程由哪家单位承建？", "市政建设集团负责公园工程施工。", None),
+    # no role of the list asked (启动 is not one), or no organisation asked for
+    ("市城市管理局[1]。", "公园提升改造工程由哪个部门启动？", PARK, None),
+    ("苹果公司[1]。", "M1芯片首席设计师去了哪家公司？", "M1芯片首席设计师离开苹果公司，加入英特尔。", None),  # a job, not a role
+    ("2024年4月[1]。", "公园工程是哪天由市政建设集团承建完工的？", PARK, None),
+    # the answer's words are in no sentence: left to the citation checks
+    ("市园林局[1]。", "公园工程由哪家单位承建？", PARK, None),
+])
+def test_org_role_not_stated(answer, question, passage, expected):
+    from rag.answer.subjects import org_role_not_stated
+
+    got = org_role_not_stated(answer, question, [passage])
+    assert (got if got is None else (bool(got[0]), got[1])) == (expected if expected is None else (True, expected[1]))
