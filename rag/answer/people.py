@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from ..text import content_tokens, person_names
 from .question import ASKS_PERSON
+from .tuning import TUNING
 
 CLAUSE = re.compile(r"[，,。；;！!？?\n]")  # not 、: it joins the names of one run
 JOIN = re.compile(r"[、和与及]")
-GAP_CHARS = 12  # at most this much between two names of a run (a separator and a title: "、副市长")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def _joined(clause: str, end: int, start: int, asked: list[str]) -> bool:
     """The text between two names joins them (a separator, maybe a title) rather than saying something of
     the first (a verb of the question)."""
     gap = clause[end:start]
-    return len(gap) <= GAP_CHARS and bool(JOIN.search(gap)) and not any(t in gap for t in asked)
+    return len(gap) <= TUNING.co_name_gap and bool(JOIN.search(gap)) and not any(t in gap for t in asked)
 
 
 def _run(clause: str, name: str, asked: list[str]) -> list[tuple[int, int, str]]:
@@ -60,8 +60,7 @@ def co_named(answer: str, question: str, passages: list[str]) -> CoNamed | None:
             if not missing or not any(t in clause[run[-1][1]:] for t in asked):
                 continue
             if run[0][2] == name:  # the others follow it, with their titles ("王少青、副市长刘颖")
-                start = next(f[0] for f in run if f[2] == name)
-                completed = clause[start:run[-1][1]]
+                completed = clause[run[0][0]:run[-1][1]]
             else:  # the answer's own title belongs to it alone: the others are added after it
                 completed = "、".join((name, *missing))
             return CoNamed(name, completed, missing)

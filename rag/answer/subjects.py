@@ -16,6 +16,7 @@ from ..text import content_tokens
 from ..text.dates import chinese_number
 from ..text.tokens import jieba_with_dictionary
 from .checks import NUMBER_RE, figure_re, has_number
+from .tuning import TUNING
 
 # kinds of named place, longest first (行政村 before 村); a name is the word before the kind word, or one word
 # that ends with it
@@ -197,8 +198,6 @@ ORG_ROLES: dict[str, tuple[str, ...]] = {
     "承建": ("承建", "施工"), "施工": ("施工", "承建"), "主办": ("主办",), "承办": ("承办",), "协办": ("协办",),
     "设计": ("设计",), "监理": ("监理",), "运营": ("运营",), "赞助": ("赞助",), "捐建": ("捐建", "捐资"),
 }
-OWN_WORDS_SHARE = 0.6  # share of the answer's own words a sentence holds to be its source (its name's words, less
-#                        jieba's cross-word cuts)
 ASKS_ORGANISATION = re.compile(r"哪家|哪(?:一|个|些)(?:单位|部门|公司|企业|机构|组织)|什么(?:单位|部门|公司|企业|机构|组织)")
 
 
@@ -212,7 +211,7 @@ def org_role_not_stated(answer: str, question: str, passages: list[str]) -> tupl
     own = [t for t in dict.fromkeys(content_tokens(answer)) if len(t) >= 2 and not t.isdigit() and t not in question]
     # the sentences the answer drew on: those holding most of its own words (jieba also cuts "由市" from "由市城市…")
     sentences = [s for p in passages for s in SENTENCE_END.split(p)
-                 if own and sum(t in s for t in own) >= OWN_WORDS_SHARE * len(own)]
+                 if own and sum(t in s for t in own) >= TUNING.source_words_share * len(own)]
     if not sentences or any(all(any(w in s for w in ORG_ROLES[r]) for r in roles) for s in sentences):
         return None
     return "、".join(own), roles

@@ -46,6 +46,13 @@ class Tuning:
     repoint_strong: float = 0.6  # …is swapped for one supporting it this strongly
     unsupported_floor: float = 0.25  # a sentence supported below this by every passage is dropped
     cited_support: float = 0.5  # a cited passage must hold this share of the question's words (checks)
+    source_words_share: float = 0.6  # a sentence holding this share of an answer's own words (those not in the
+    #                                  question) is where the answer's unit was taken from (subjects.
+    #                                  org_role_not_stated): jieba also cuts cross-word tokens ("由市" of "由市城市管理局")
+    #                                  that no sentence holds. Formats dev f041: 3 of its 4 own words; replay of the
+    #                                  sample, CRUD and formats runs: no right answer refused
+    co_name_gap: int = 12  # two person names with at most this many characters between them (a 、/和 and a title,
+    #                        "、副市长") are named together (people.co_named); longer gaps say something in between
 
     # --- the extractive answerer (extractive.py) ---
     item_head_chars: int = 16  # a list item's head ("服务存储：…") is shown alone when this short
