@@ -292,15 +292,14 @@ class AllWhoDidIt:
                        f"the answer left out {'、'.join(found.missing)}, named with {found.name} in its passage")
 
 
-class OrganisationRoleNotStated(NearMiss):
+class OrganisationRoleNotStated(RoleNotStated):
     """Asked which unit built (organised, designed…) something, the answer names one whose sentence says it did
     something else ("市城市管理局启动公园提升改造工程" for 由哪家施工单位承建): a role the text never gives — refuse."""
     name = "organisation_role_not_stated"
     find = staticmethod(org_role_not_stated)
 
-    def reason(self, found) -> str:
-        words, roles = found
-        return f"no cited sentence says that {words} did what was asked ({'/'.join(roles)})"
+    def applies(self, e: Evidence) -> bool:
+        return True  # the finder reads the question's "哪家/哪个单位" itself
 
 
 GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED, ProblemKind.PERSON_NOT_CITED)

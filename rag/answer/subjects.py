@@ -172,6 +172,11 @@ ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
+def states_roles(sentences: list[str], roles: tuple[str, ...], words: dict[str, tuple[str, ...]]) -> bool:
+    """Some sentence states every asked role, each in one of its ``words``."""
+    return any(all(any(w in s for w in words[r]) for r in roles) for s in sentences)
+
+
 def role_not_stated(answer: str, question: str, passages: list[str]) -> tuple[str, tuple[str, ...]] | None:
     """(the person the answer names, the roles asked) when the question asks who did something of ``ROLES`` and
     no sentence of ``passages`` names that person together with every role asked; None otherwise (or when no
@@ -187,7 +192,7 @@ def role_not_stated(answer: str, question: str, passages: list[str]) -> tuple[st
         sentences = [s for p in passages for s in SENTENCE_END.split(p) if name in s]
         if not sentences:
             return None
-        if not any(all(any(w in s for w in ROLES[r]) for r in roles) for s in sentences):
+        if not states_roles(sentences, roles, ROLES):
             return name, roles
     return None
 
@@ -212,7 +217,7 @@ def org_role_not_stated(answer: str, question: str, passages: list[str]) -> tupl
     # the sentences the answer drew on: those holding most of its own words (jieba also cuts "由市" from "由市城市…")
     sentences = [s for p in passages for s in SENTENCE_END.split(p)
                  if own and sum(t in s for t in own) >= TUNING.source_words_share * len(own)]
-    if not sentences or any(all(any(w in s for w in ORG_ROLES[r]) for r in roles) for s in sentences):
+    if not sentences or states_roles(sentences, roles, ORG_ROLES):
         return None
     return "、".join(own), roles
 
