@@ -13,6 +13,7 @@ from .tuning import TUNING
 
 CLAUSE = re.compile(r"[，,。；;！!？?\n]")  # not 、: it joins the names of one run
 JOIN = re.compile(r"[、和与及]")
+TRANSLITERATED = re.compile(r"[\u4e00-\u9fff][·•・][\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,11 @@ def co_named(answer: str, question: str, passages: list[str]) -> CoNamed | None:
         for name in (n for n in names if n in clause):
             run = _run(clause, name, asked)
             missing = tuple(dict.fromkeys(f[2] for f in run if f[2] not in answer and f[2] not in question))
-            # the asked verb must follow the run: the names are its subject, not its object
-            if not missing or not any(t in clause[run[-1][1]:] for t in asked):
+            # the asked verb must follow the run: the names are its subject, not its object; "分别" after it
+            # shares the verb out (A与B分别获得金牌与银牌); a transliterated name (安娜·谢尔巴科娃) is cut into
+            # pieces by jieba, so its run is not trusted
+            after = clause[run[-1][1]:]
+            if not missing or not any(t in after for t in asked) or "分别" in after or TRANSLITERATED.search(clause):
                 continue
             if run[0][2] == name:  # the others follow it, with their titles ("王少青、副市长刘颖")
                 completed = clause[run[0][0]:run[-1][1]]

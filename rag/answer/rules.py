@@ -7,7 +7,7 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
 * the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list, re-point a
   figure cited to the wrong passage, ask again with the passage naming the office asked when the answer cites
   another unit's passage, refuse a near miss — another place's, year's or ordinal's (第一艘 for 第三艘) fact
-  given for the one asked, a place moved into another than its passage puts it in, a larger unit's total given
+  given for the one asked, or a fact of an article whose title names another period (第一季度 for 第二季度), a place moved into another than its passage puts it in, a larger unit's total given
   for a smaller one, a figure counted as something else than its passage counts it, a person or a unit whose
   sentence never says they did what was asked — name all the people a passage says did it together when the answer names
   one, and replace or refuse an answer whose figure or person no cited passage holds (a guess).
@@ -22,11 +22,13 @@ from enum import Enum
 from ..types import Hit, Outcome
 from .checks import NUMBER_RE, Problem, ProblemKind, repoint_number
 from .citations import MARKER_RE, cited_numbers
+from .counts import relabelled_count
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .people import co_named
+from .periods import other_period
 from .question import Intent
 from .relevance import Relevance, missing_tokens
-from .subjects import (moved_place, org_role_not_stated, other_ordinal, other_place, other_year, relabelled_count,
+from .subjects import (moved_place, org_role_not_stated, other_ordinal, other_place, other_year,
                        role_not_stated, subject_elsewhere, wider_scope)
 from .tuning import TUNING, Tuning
 
@@ -227,6 +229,25 @@ class AnswerOfAnotherYear(NearMiss):
         return f"the answer's source sentence is about {other}, not {asked}"
 
 
+class AnswerOfAnotherPeriod:
+    """The question names a period (2024年, 第二季度, 上半年, 全年) and the answer's figure is another period's: its
+    sentence names another part of the year before it ("第四季度的总收入为140亿美元" for 全年营收), or its sentences
+    name none and every cited article's title names another ("2024年第一季度各街道志愿服务统计表" for 第二季度) —
+    refuse. Not for a date question (its answer has its own date)."""
+    name = "answer_of_another_period"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if d.problem or e.intent.date:
+            return None
+        cited = [(e.passages[n - 1].chunk.title or "", e.passages[n - 1].chunk.text)
+                 for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        found = other_period(MARKER_RE.sub("", d.text), e.intent.question, cited)
+        if found is None:
+            return None
+        source = f"《{found.title}》" if found.title else "the answer's source sentence"
+        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED, reason=f"{source} is about {found.given}, not {found.asked}")
+
+
 class AnswerOfAnotherOrdinal(NearMiss):
     """The question names an ordinal (第三艘, 第七届) and every sentence the answer drew on names another of the
     same count, not that one: the first submarine's launch given for the third's — refuse."""
@@ -339,7 +360,7 @@ class Refuse:
 
 REFUSAL_RULES = (RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
 ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(), AnswerOfAnotherPlace(), PlaceMoved(),
-                AnswerOfAnotherYear(), AnswerOfAnotherOrdinal(), AnswerOfWiderScope(), RelabelledCount(), RoleNotStated(),
+                AnswerOfAnotherYear(), AnswerOfAnotherPeriod(), AnswerOfAnotherOrdinal(), AnswerOfWiderScope(), RelabelledCount(), RoleNotStated(),
                 OrganisationRoleNotStated(), AllWhoDidIt(), FailedCheck())
 
 

@@ -2,8 +2,9 @@
 answer took its figure or name from: when that clause names another place of the same kind (川汇区, 许湾街道)
 and not the one asked, the answer gave a neighbouring place's fact — a near miss, not an answer. The same for
 a larger unit's total given for a smaller one (``wider_scope``), a person whose sentence never says they did
-what was asked (``role_not_stated``; a unit asked for as the builder or organiser: ``org_role_not_stated``) and a figure counted as another thing than its passage counts it
-(``relabelled_count``).
+what was asked (``role_not_stated``; a unit asked for as the builder or organiser: ``org_role_not_stated``), and
+another year's or ordinal's fact (``other_year``, ``other_ordinal``). A figure counted as another thing than its
+passage counts it: ``counts.relabelled_count``; an article about another period: ``periods.other_period``.
 
 Clauses are cut at ，。；、: in "川汇区新闻社区负责同志、淮阳区道德文明使者代表" the 社区 belongs to 川汇区."""
 from __future__ import annotations
@@ -220,51 +221,6 @@ def org_role_not_stated(answer: str, question: str, passages: list[str]) -> tupl
     if not sentences or states_roles(sentences, roles, ORG_ROLES):
         return None
     return "、".join(own), roles
-
-
-# What a figure counts: the classifier after it ("25 支志愿服务队": 支) and the noun after that. A small model
-# relabels a count it found ("25个优秀志愿服务项目" from "25支志愿服务队 … 还进行了优秀志愿服务项目评选"). Classifiers
-# in one group count the same kind of thing.
-CLASSIFIER_GROUPS = (("名", "人", "位"), ("个", "项"), ("次", "场", "回"), ("户", "家"))
-CLASSIFIERS = "名人位个项次场回户家支件条份所座处辆台批期篇部本张套间栋只头棵亩吨元"
-_COUNT_RE = r"(?<![\d.]){num}(?![\d]|\.\d)\s*(?:[万亿千百]\s*)?(?:余|多)?\s*([{cls}])([\u4e00-\u9fff]{{0,12}})"
-
-
-def _same_class(a: str, b: str) -> bool:
-    return a == b or any(a in g and b in g for g in CLASSIFIER_GROUPS)
-
-
-@lru_cache(maxsize=4096)
-def _head_noun(text: str) -> str:
-    """The last noun of the noun phrase that opens ``text`` ("优秀/志愿/服务项目" → 服务项目; "" when it opens
-    with no noun)."""
-    from jieba import posseg
-
-    jieba_with_dictionary()
-    head = ""
-    for p in posseg.lcut(text):
-        if p.flag.startswith(("n", "vn")):
-            head = p.word
-        elif head or not p.flag.startswith(("a", "b", "m")):
-            break
-    return head
-
-
-def relabelled_count(answer: str, question: str, passages: list[str]) -> tuple[str, str, str] | None:
-    """(the figure, what the answer says it counts, what the passages say it counts) when the answer counts a
-    figure with another classifier and another noun than every place the cited passages give that figure
-    ("25个…项目" where they only have "25 支…服务队"); None otherwise."""
-    for num in (n for n in NUMBER_RE.findall(answer) if not has_number(n, question)):
-        pattern = re.compile(_COUNT_RE.format(num=re.escape(num), cls=CLASSIFIERS))
-        said = pattern.search(answer)
-        noun = _head_noun(said.group(2)) if said else ""
-        if not noun:
-            continue  # no classifier, or nothing named after it ("25个[1]")
-        given = [(m.group(1), _head_noun(m.group(2))) for p in passages for m in pattern.finditer(p)]
-        if not given or any(_same_class(said.group(1), c) or not n or n[-1] == noun[-1] for c, n in given):
-            continue
-        return num, said.group(1) + noun, given[0][0] + given[0][1]
-    return None
 
 
 # A year as a date: 2021年, 2021赛季, 2021届, 2021财年 (not the 2000 of "2000名").

@@ -24,6 +24,11 @@ MEETING = "8月2日，我市召开推进会。市委书记张建国主持会议�
     ("王少青", "谁会见了刘颖？", "王少青会见了刘颖、张建国。", None),
     # the other name of the run is the one the question asks about ("与刘颖"): not left out
     ("王少青", "谁与刘颖共同通报了突出问题？", BRIEFING, None),
+    # "分别" shares the verb out: each did their own part
+    ("王少青", "谁通报了突出问题？", "王少青、刘颖分别通报了突出问题和整改情况。", None),
+    # transliterated names are cut into pieces by jieba ("特鲁索/娃"): no completion from such a clause
+    ("亚历山德拉·特鲁索", "花样滑冰女子单人滑金牌得主是谁？",
+     "最后俄罗斯奥委会代表安娜·谢尔巴科娃与亚历山德拉·特鲁索娃取得金牌与银牌。", None),
     # the answer names nobody the passage joins with others
     ("市委常委王少青", "谁出席了推进会？", MEETING, None),
 ])

@@ -6,7 +6,7 @@ from rag.answer.checks import Problem, ProblemKind
 from rag.answer.question import analyse
 from rag.answer.relevance import Relevance
 from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AllWhoDidIt, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
-                              AnswerOfAnotherPlace, PlaceMoved, AnswerOfAnotherYear, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
+                              AnswerOfAnotherPlace, PlaceMoved, AnswerOfAnotherYear, AnswerOfAnotherPeriod, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
                               FigureOfTheNamedThing, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
                               RetryWithBestPassage, RoleNotStated, verify)
 from rag.text import content_tokens
@@ -170,6 +170,19 @@ def test_answer_of_another_year(question, draft, refused):
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
 
 
+@pytest.mark.parametrize("question, draft, title, refused", [
+    ("2024年第二季度七一路街道开展了多少场活动？", "开展了86场[1]。", "2024年第一季度各街道志愿服务统计表", True),
+    ("2024年第一季度七一路街道开展了多少场活动？", "开展了86场[1]。", "2024年第一季度各街道志愿服务统计表", False),
+    ("2024年第二季度七一路街道开展了多少场活动？", "开展了86场。", "2024年第一季度各街道志愿服务统计表", False),  # uncited
+    ("2024年第二季度七一路街道的统计表是哪天填报的？", "4月10日[1]。", "2024年第一季度各街道志愿服务统计表", False),  # a date
+])
+def test_answer_of_another_period(question, draft, title, refused):
+    passage = "七一路街道：活动场次86场，参与人次2150人次。填报日期：4月10日。"
+    v = AnswerOfAnotherPeriod()(Draft(draft, refused=False), evidence(question, [passage], title=title))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+    assert v is None or "第一季度" in v.reason
+
+
 ROLE_MEETING = "8月2日，我市召开推进会。市委常委、宣传部长王少青出席会议并代表市委表态发言。副市长刘颖参加会议。"
 
 
@@ -238,7 +251,8 @@ def test_the_chains_end_in_a_verdict():
     assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
     assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
                                           "answer_of_another_place", "place_moved",
-                                          "answer_of_another_year", "answer_of_another_ordinal", "answer_of_wider_scope",
+                                          "answer_of_another_year", "answer_of_another_period",
+                                          "answer_of_another_ordinal", "answer_of_wider_scope",
                                               "relabelled_count", "role_not_stated", "organisation_role_not_stated",
                                               "all_who_did_it",
                                               "failed_check"]

@@ -1,0 +1,93 @@
+"""Which period is a fact about? A question can name a year (2024年), a part of a year (第二季度, 二季度, 上半年,
+前三季度, 全年) or both; an answer taken from another period's fact is a near miss (``other_period``):
+
+* the sentence the answer's figure comes from names another part of the year before the figure, and not the asked
+  one ("英特尔在2022年第四季度的总收入为140亿美元" for 全年营收);
+* the sentences name no period of the asked kind, and the article's title names another — a statistics table's
+  rows ("七一路街道：活动场次86场") carry no period, the table's title ("2024年第一季度各街道志愿服务统计表") does.
+
+A year named in the answer's sentences is left to ``subjects.other_year`` (a sentence's own year outranks its
+article's title). "本季度", "今年" in the sentence are the article's own period, so its title's; "去年", "上季度" are
+another by an offset, and give no opinion."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text.dates import chinese_number
+from .checks import NUMBER_RE, figure_re, has_number
+from .subjects import SENTENCE_END, YEAR_RE, source_clauses
+
+YEAR, PART = "year", "part of the year"
+# a quarter (第二季度, 二季度, 2季度), quarters to date (前三季度), half years (上半年) and the whole year (全年)
+QUARTER_RE = re.compile(r"(前)?第?\s*([一二三四1-4])\s*季度")
+HALF_RE = re.compile(r"([上下])半年")
+WHOLE_YEAR_RE = re.compile(r"全年|全年度")
+# periods named from the text's own date: "本季度", "今年" are the article's own (its title's, when the title names
+# one); "去年", "上季度" are another, by an offset this module does not resolve (no opinion)
+OWN = {YEAR: re.compile(r"今年|本年|当年|本年度"), PART: re.compile(r"本季度|该季度|当季度?|本半年")}
+OFFSET = {YEAR: re.compile(r"去年|上年|前年|明年|过去一年|上一年"), PART: re.compile(r"上季度|上一季度|上半季")}
+
+
+@dataclass(frozen=True)
+class OtherPeriod:
+    asked: str  # the period the question names: 第二季度
+    given: str  # the period the answer's source is about: 第一季度
+    title: str | None  # the title that names it, when the answer's sentences name none
+
+
+def periods(text: str) -> dict[str, dict[str, str]]:
+    """The periods ``text`` names, by kind, each as {normalised value: its wording}: "2024年第二季度" →
+    {"year": {"2024": "2024年"}, "part of the year": {"Q2": "第二季度"}}."""
+    out: dict[str, dict[str, str]] = {}
+    for m in YEAR_RE.finditer(text):
+        out.setdefault(YEAR, {}).setdefault(m.group(1), m.group(1) + "年")
+    for m in QUARTER_RE.finditer(text):
+        n = int(m.group(2)) if m.group(2).isdigit() else chinese_number(m.group(2))
+        key = f"{'前' if m.group(1) else ''}Q{n}"  # 前三季度 (three quarters' total) is not 第三季度
+        out.setdefault(PART, {}).setdefault(key, re.sub(r"\s+", "", m.group(0)))
+    for m in HALF_RE.finditer(text):
+        out.setdefault(PART, {}).setdefault("H1" if m.group(1) == "上" else "H2", m.group(0))
+    for m in WHOLE_YEAR_RE.finditer(text):
+        out.setdefault(PART, {}).setdefault("Y", m.group(0))
+    return out
+
+
+def _before_figure(sentence: str, figures: list[str]) -> str:
+    """The part of ``sentence`` before the answer's first figure in it (a figure's period comes before it:
+    "第四季度的总收入为140亿美元，…全年…"), or all of it when it holds none."""
+    pos = [m.start() for f in figures for m in figure_re(f).finditer(sentence)]
+    return sentence[:min(pos)] if pos else sentence
+
+
+def _passage_period(answer: str, question: str, title: str, text: str, kind: str,
+                    wanted: dict[str, str]) -> OtherPeriod | None:
+    """The other period of ``kind`` this cited passage's part of the answer is about; None when it names the
+    asked one, names none, or its sentences disagree."""
+    figures = [n for n in NUMBER_RE.findall(answer) if not has_number(n, question)]
+    before = [_before_figure(s, figures) for s in source_clauses(answer, question, text, SENTENCE_END)]
+    if any(OFFSET[kind].search(b) for b in before):
+        return None
+    named = [{} if OWN[kind].search(b) else periods(b).get(kind, {}) for b in before]  # 本季度: the title's
+    if any(n.keys() & wanted.keys() for n in named):
+        return None
+    if named and all(named) and kind == PART:  # a year in the sentence: subjects.other_year judges it
+        return OtherPeriod(next(iter(wanted.values())), next(iter(named[0].values())), None)
+    if any(named):
+        return None
+    in_title = periods(title or "").get(kind, {})
+    if not in_title or in_title.keys() & wanted.keys():
+        return None
+    return OtherPeriod(next(iter(wanted.values())), next(iter(in_title.values())), title)
+
+
+def other_period(answer: str, question: str, cited: list[tuple[str, str]]) -> OtherPeriod | None:
+    """The period asked and the one the answer's source is about, when the question names a period and every
+    cited passage ((title, text) pairs) gives the answer from another period of that kind — in the sentence
+    before the answer's figure, else in its title. None when the question names no period or a cited passage
+    names the asked one or none (no opinion)."""
+    for kind, wanted in periods(question).items():
+        found = [_passage_period(answer, question, title, text, kind, wanted) for title, text in cited]
+        if found and all(found):
+            return found[0]
+    return None

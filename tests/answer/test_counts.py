@@ -1,0 +1,49 @@
+"""rag/answer/counts.py: an answer whose figure counts another thing than every place its passages give it."""
+import pytest
+
+from rag.answer.counts import counted_with_another_figure, relabelled_count
+
+SHOWCASE = ("活动现场，市图书馆、鹿邑县神鹰救援队等 25 支志愿服务队先后展示了新时代文明实践活动成果，"
+            "还进行了优秀志愿服务项目评选。共走访群众200余家。")
+STATIONS = "截至6月底，主城区5个街道共建成新时代文明实践站54个，注册志愿者15395名。"
+FIRMS = "全市共有11家生产企业通过认证，其中食品企业6家。"
+
+
+@pytest.mark.parametrize("answer, question, passage, expected", [
+    # the count of teams given as the count of rated projects: another classifier and another noun
+    ("评出了25个优秀志愿服务项目[1]。", "最后评出了多少个优秀志愿服务项目？", SHOWCASE, "25"),
+    # the same thing counted with another classifier, or the same classifier: fine
+    ("共有25个志愿服务队参加[1]。", "有多少支志愿服务队参加？", SHOWCASE, None),
+    ("25支队伍[1]。", "有多少支队伍参加？", SHOWCASE, None),
+    ("走访了200余户群众[1]。", "走访了多少户群众？", SHOWCASE, None),  # 户 and 家 count households alike
+    # nothing named after the figure, or the figure is the question's own
+    ("25个[1]。", "评出了多少个优秀志愿服务项目？", SHOWCASE, None),
+    ("25支队伍里评出了优秀项目[1]。", "25支队伍里评出了什么？", SHOWCASE, None),
+    # the same classifier, another noun, and the passage counts the answer's noun with another figure: 5 streets
+    # given as one street's stations
+    ("光明街道建成了5个新时代文明实践站[1]。", "光明街道建成了多少个新时代文明实践站？", STATIONS, "5"),
+    ("主城区共建成新时代文明实践站54个[1]。", "主城区建成了多少个新时代文明实践站？", STATIONS, None),
+    # the same classifier and another noun as jieba cuts it, but nothing else counted: no opinion
+    ("有11家企业通过认证[1]。", "有多少家企业通过认证？", "全市有11家生产企业通过认证。", None),
+    ("有6家食品企业[1]。", "有多少家食品企业？", FIRMS, None),
+])
+def test_relabelled_count(answer, question, passage, expected):
+    got = relabelled_count(answer, question, [passage])
+    assert (got and got[0]) == expected
+
+
+def test_what_each_side_counts():
+    # as jieba names it ("个项目" / "个服务项目", "支服务队")
+    got = relabelled_count("评出了25个优秀志愿服务项目[1]。", "评出了多少个优秀志愿服务项目？", [SHOWCASE])
+    assert got[1].startswith("个") and got[1].endswith("项目") and got[2] == "支服务队"
+
+
+@pytest.mark.parametrize("noun, classifier, num, expected", [
+    ("文明实践", "个", "5", "文明实践站54个"),  # the noun, then its figure
+    ("文明实践", "项", "5", "文明实践站54个"),  # 个 and 项 count alike
+    ("文明实践", "个", "54", None),  # the same figure
+    ("文明实践", "名", "5", None),  # another kind of classifier
+    ("志愿者", "名", "5", "志愿者15395名"),
+])
+def test_counted_with_another_figure(noun, classifier, num, expected):
+    assert counted_with_another_figure(noun, classifier, num, [STATIONS]) == expected

@@ -1,0 +1,61 @@
+"""rag/answer/periods.py: the periods a text names, and an answer taken from an article about another period."""
+import pytest
+
+from rag.answer.periods import PART, YEAR, other_period, periods
+
+TABLE = "七一路街道：活动场次86场，参与人次2150人次。\n人民路街道：活动场次74场，参与人次1830人次。"
+Q1_TABLE = "2024年第一季度各街道志愿服务统计表"
+INTEL = "英特尔在2022年第四季度的总收入为140亿美元，同比下降32%。英特尔2022年全年营收为631亿美元。"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024年第二季度", {YEAR: {"2024"}, PART: {"Q2"}}),
+    ("二季度", {PART: {"Q2"}}),
+    ("第 3 季度", {PART: {"Q3"}}),
+    ("前三季度", {PART: {"前Q3"}}),  # three quarters' total, not the third quarter
+    ("上半年、下半年", {PART: {"H1", "H2"}}),
+    ("2023年度文明单位", {YEAR: {"2023"}}),
+    ("2000名志愿者", {}),  # a count, not a year
+    ("全年营收", {PART: {"Y"}}),
+    ("今年以来", {}),  # a year named from the text's own date is none of these
+])
+def test_periods(text, expected):
+    assert {k: set(v) for k, v in periods(text).items()} == expected
+
+
+@pytest.mark.parametrize("question, answer, cited, expected", [
+    # a table row of the first quarter's table given for the second quarter
+    ("2024年第二季度七一路街道开展了多少场志愿服务活动？", "七一路街道开展了86场志愿服务活动", [(Q1_TABLE, TABLE)],
+     ("第二季度", "第一季度")),
+    ("2024年第一季度七一路街道开展了多少场志愿服务活动？", "86场", [(Q1_TABLE, TABLE)], None),
+    ("一季度七一路街道开展了多少场活动？", "86场", [(Q1_TABLE, TABLE)], None),  # 一季度 is 第一季度
+    ("上半年七一路街道开展了多少场活动？", "86场", [(Q1_TABLE, TABLE)], ("上半年", "第一季度")),
+    # another year's list in the title
+    ("2022年度市级文明单位有哪些？", "市文明办、市税务局", [("关于公布2023年度市级文明单位测评结果的通知",
+                                                "市文明办、市税务局获评市级文明单位。")], ("2022年", "2023年")),
+    # the source sentence names its own period: the sentence rules judge it, not the title
+    ("2024年第二季度七一路街道开展了多少场活动？", "120场", [(Q1_TABLE, "第二季度七一路街道开展活动120场。")], None),
+    ("2023年全市GDP增长多少？", "5.2%", [("2024年政府工作报告", "去年全市GDP增长5.2%。")], None),  # 去年 says which
+    # the figure's sentence names another part of the year before it: the fourth quarter's revenue for the year's
+    ("2022年英特尔全年营收是多少？", "140亿美元", [("", INTEL)], ("全年", "第四季度")),
+    ("2022年英特尔第四季度营收是多少？", "140亿美元", [("", INTEL)], None),
+    ("2022年英特尔第四季度营收是多少？", "631亿美元", [("", INTEL)], ("第四季度", "全年")),
+    ("2022年英特尔全年营收是多少？", "631亿美元", [("", INTEL)], None),
+    # a period named from the article's own date: 本季度 is the title's quarter; 去年 is another year, by an offset
+    ("2022年英特尔第四季度营收是多少？", "140亿美元", [("", "本季度总收入为140亿美元。")], None),
+    ("2024年第二季度七一路街道开展了多少场活动？", "86场", [(Q1_TABLE, "本季度七一路街道活动场次86场。")],
+     ("第二季度", "第一季度")),
+    ("2024年第一季度七一路街道开展了多少场活动？", "86场", [(Q1_TABLE, "本季度七一路街道活动场次86场。")], None),
+    # "同期" compares with another period; it does not name the figure's own
+    ("2024年第二季度七一路街道开展了多少场活动？", "86场", [(Q1_TABLE, "与去年同期相比，活动场次86场。")],
+     ("第二季度", "第一季度")),
+    # a title naming no period, or the asked one: no opinion
+    ("2024年第二季度七一路街道开展了多少场活动？", "86场", [("各街道志愿服务统计表", TABLE)], None),
+    ("第二季度七一路街道开展了多少场活动？", "86场", [(Q1_TABLE, TABLE), ("2024年第二季度统计表", TABLE)], None),
+    # a question naming no period
+    ("七一路街道开展了多少场活动？", "86场", [(Q1_TABLE, TABLE)], None),
+    ("七一路街道开展了多少场活动？", "86场", [], None),
+])
+def test_other_period(question, answer, cited, expected):
+    found = other_period(answer, question, cited)
+    assert (None if found is None else (found.asked, found.given)) == expected
