@@ -284,13 +284,10 @@ class RelabelledCount(NearMiss):
 
 
 class RoleNotStated(NearMiss):
-    """Asked who chaired (spoke, led the visit…), the answer names a person whose sentence says they did
-    something else ("王少青出席会议并代表市委表态发言" for 由谁主持): a role the text never gives — refuse."""
+    """Asked who chaired (spoke, led the visit, directed the film…), the answer names a person whose sentence says
+    they did something else ("王少青出席会议并代表市委表态发言" for 由谁主持): a role the text never gives — refuse."""
     name = "role_not_stated"
-    find = staticmethod(role_not_stated)
-
-    def applies(self, e: Evidence) -> bool:
-        return e.intent.person
+    find = staticmethod(role_not_stated)  # it reads the question's 谁 (or the role it ends with: "…的导演") itself
 
     def reason(self, found) -> str:
         name, roles = found
@@ -318,9 +315,6 @@ class OrganisationRoleNotStated(RoleNotStated):
     something else ("市城市管理局启动公园提升改造工程" for 由哪家施工单位承建): a role the text never gives — refuse."""
     name = "organisation_role_not_stated"
     find = staticmethod(org_role_not_stated)
-
-    def applies(self, e: Evidence) -> bool:
-        return True  # the finder reads the question's "哪家/哪个单位" itself
 
 
 GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED, ProblemKind.PERSON_NOT_CITED)

@@ -158,19 +158,25 @@ def wider_scope(answer: str, question: str, passages: list[str]) -> tuple[str, s
     return found
 
 
-# What a person did at a meeting or visit. A question asking who did one of these ("由哪位领导主持") is answered
+# What a person did at a meeting or visit (or in a film, show or song). A question asking who did one of these ("由哪位领导主持") is answered
 # by a person only when the sentence naming that person says it: "王少青出席会议并代表市委表态发言" names who
 # spoke, not who chaired.
 # Each asked role word maps to the words that state it (a speech is 讲话, 致辞 or 发言 in different reports).
 _SPEAK = ("讲话", "致辞", "发言", "作报告")
 _ATTEND = ("出席", "参加", "参会", "陪同")
 _TEACH = ("主讲", "宣讲", "授课", "讲授", "辅导", "讲座", "解读")
+_SING = ("演唱", "献唱", "演绎", "唱", "歌")
 ROLES: dict[str, tuple[str, ...]] = {
     "主持": ("主持",), "讲话": _SPEAK, "致辞": _SPEAK, "发言": _SPEAK, "作报告": _SPEAK,
     "出席": _ATTEND, "参加": _ATTEND, "主讲": _TEACH, "宣讲": _TEACH, "授课": _TEACH,
     "带队": ("带队", "带领", "率队", "率领"), "宣读": ("宣读",), "点评": ("点评",), "颁奖": ("颁奖", "颁发"),
     "揭牌": ("揭牌",),
+    # who made a film, show or song ("《重生之门》的导演", "谁唱的"): the cast (演员) states a part in it
+    "导演": ("导演", "执导"), "主演": ("主演", "出演", "饰演", "领衔", "主角", "演员"), "编剧": ("编剧",),
+    "演唱": _SING, "唱": _SING, "旗手": ("旗手", "擎旗"),
 }
+# a question ending in the role asks for its holder without 谁: "《重生之门》的导演", "《心居》的主演有哪些"
+ASKS_ROLE_HOLDER = re.compile(r"(导演|主演|编剧|旗手|演唱者)(?:是谁|有哪些|有谁|都有谁|是哪些人)?\s*[？?]?\s*$")
 
 
 def states_roles(sentences: list[str], roles: tuple[str, ...], words: dict[str, tuple[str, ...]]) -> bool:
@@ -185,8 +191,8 @@ def role_not_stated(answer: str, question: str, passages: list[str]) -> tuple[st
     from ..text import person_names
     from .question import ASKS_PERSON
 
-    roles = tuple(r for r in ROLES if r in question)
-    if not roles or not ASKS_PERSON.search(question):
+    roles = tuple(r for r in ROLES if r in question and not (r == "唱" and "演唱" in question))
+    if not roles or not (ASKS_PERSON.search(question) or ASKS_ROLE_HOLDER.search(question)):
         return None
     names = [n for n in person_names(answer) if n not in question]
     for name in names:

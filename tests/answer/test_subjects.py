@@ -63,6 +63,7 @@ def test_wider_scope(answer, question, passage, expected):
     assert wider_scope(answer, question, [passage]) == expected
 
 
+FILM = "《重生之门》由张译、王俊凯主演，讲述了一桩离奇盗窃案。"
 MEETING_ROLES = ("8月2日，我市召开全域精神文明建设工作推进会。市委常委、宣传部长王少青出席会议并代表市委表态发言。"
                  "副市长刘颖参加会议。")
 
@@ -81,6 +82,14 @@ MEETING_ROLES = ("8月2日，我市召开全域精神文明建设工作推进会
     ("8月2日[1]。", "推进会是哪天主持召开的？", MEETING_ROLES, None),
     # the person is in no sentence: left to the citation checks
     ("李明[1]。", "推进会是由哪位领导主持的？", MEETING_ROLES, None),
+    # who made a film or sang a song, asked with 谁 or by the role the question ends with
+    ("张译和王俊凯[1]。", "《重生之门》的导演", FILM, ("张译", ("导演",))),
+    ("张译和王俊凯[1]。", "《重生之门》的主演有哪些？", FILM, None),
+    ("张译[1]。", "谁主演了《重生之门》？", FILM, None),
+    ("杨紫[1]。", "《沉香如屑》的主演？", "这部电视剧中，主要的演员有杨紫，成毅等人。", None),  # the cast: 演员
+    ("蔡国庆[1]。", "《吉庆团圆》是谁唱的？", "中秋晚会上，蔡国庆张含韵用一首《吉庆团圆》介绍中秋习俗，让我们跟随歌声一起了解。", None),
+    ("王少青[1]。", "《吉庆团圆》是谁演唱的？", MEETING_ROLES, ("王少青", ("演唱",))),
+    ("张译[1]。", "《重生之门》的导演在发布会上说了什么？", FILM, None),  # asks for no one
 ])
 def test_role_not_stated(answer, question, passage, expected):
     from rag.answer.subjects import role_not_stated
