@@ -60,8 +60,10 @@ def co_named(answer: str, question: str, passages: list[str]) -> CoNamed | None:
             # the asked verb must follow the run: the names are its subject, not its object; "分别" after it
             # shares the verb out (A与B分别获得金牌与银牌); a transliterated name (安娜·谢尔巴科娃) is cut into
             # pieces by jieba, so its run is not trusted
+            if not missing:
+                continue
             after = clause[run[-1][1]:]
-            if not missing or not any(t in after for t in asked) or "分别" in after or TRANSLITERATED.search(clause):
+            if not any(t in after for t in asked) or "分别" in after or TRANSLITERATED.search(clause):
                 continue
             if run[0][2] == name:  # the others follow it, with their titles ("王少青、副市长刘颖")
                 completed = clause[run[0][0]:run[-1][1]]

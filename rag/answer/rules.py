@@ -15,6 +15,7 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
 Nothing here reads the wording of a message: decisions are :class:`Action` and :class:`~rag.types.Outcome`."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -31,6 +32,8 @@ from .relevance import Relevance, missing_tokens
 from .subjects import (moved_place, org_role_not_stated, other_ordinal, other_place, other_year,
                        role_not_stated, subject_elsewhere, wider_scope)
 from .tuning import TUNING, Tuning
+
+log = logging.getLogger(__name__)
 
 
 class Action(Enum):
@@ -358,10 +361,15 @@ ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubje
                 OrganisationRoleNotStated(), AllWhoDidIt(), FailedCheck())
 
 
-def verify(draft: Draft, evidence: Evidence) -> Verdict:
-    """The first verdict of the chain for this draft; KEEP when no rule objects."""
-    for rule in REFUSAL_RULES if draft.refused else ANSWER_RULES:
-        verdict = rule(draft, evidence)
+def verify(draft: Draft, evidence: Evidence, rules: tuple | None = None) -> Verdict:
+    """The first verdict of the chain for this draft (or of ``rules``); KEEP when no rule objects. A rule that
+    fails on some text is logged with its name and gives no opinion: one rule's bug must not lose the answer."""
+    for rule in rules if rules is not None else REFUSAL_RULES if draft.refused else ANSWER_RULES:
+        try:
+            verdict = rule(draft, evidence)
+        except Exception:  # noqa: BLE001 - logged with the traceback; the other rules still judge the draft
+            log.exception("verification rule %s failed; treated as no opinion", getattr(rule, "name", rule))
+            continue
         if verdict is not None:
             return verdict
     return Verdict("none", Action.KEEP, Outcome.MODEL, draft.text)

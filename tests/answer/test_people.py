@@ -29,6 +29,9 @@ MEETING = "8月2日，我市召开推进会。市委书记张建国主持会议�
     # transliterated names are cut into pieces by jieba ("特鲁索/娃"): no completion from such a clause
     ("亚历山德拉·特鲁索", "花样滑冰女子单人滑金牌得主是谁？",
      "最后俄罗斯奥委会代表安娜·谢尔巴科娃与亚历山德拉·特鲁索娃取得金牌与银牌。", None),
+    # the answer's name is only part of a longer name in the passage (李明 in 李明华): no run, no completion
+    ("李明", "谁出席了推进会？", "李明华出席推进会。", None),
+    ("张三", "谁主持了会议？", "张三丰主持了会议，李四参加。", None),
     # the answer names nobody the passage joins with others
     ("市委常委王少青", "谁出席了推进会？", MEETING, None),
 ])

@@ -319,3 +319,16 @@ def test_answer_of_another_ordinal(question, draft, refused):
     passage = "2018年10月，印度的第一艘核潜艇开展首次威慑巡逻，历时20天。"
     v = AnswerOfAnotherOrdinal()(Draft(draft, refused=False), evidence(question, [passage]))
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+
+
+def test_a_failing_rule_gives_no_opinion(caplog):
+    class Broken:
+        name = "broken"
+
+        def __call__(self, d, e):
+            raise IndexError("list index out of range")
+
+    e = evidence("示范区信访案件化解群众满意率是多少？", [SATISFACTION])
+    v = verify(Draft("满意率99.01%[1]。", refused=False), e, rules=(Broken(), FailedCheck()))
+    assert v.action is Action.KEEP and v.outcome is Outcome.MODEL  # the next rules judged it
+    assert "broken" in caplog.text
