@@ -22,11 +22,11 @@ YEAR, PART = "year", "part of the year"
 # a quarter (第二季度, 二季度, 2季度), quarters to date (前三季度), half years (上半年) and the whole year (全年)
 QUARTER_RE = re.compile(r"(前)?第?\s*([一二三四1-4])\s*季度")
 HALF_RE = re.compile(r"([上下])半年")
-WHOLE_YEAR_RE = re.compile(r"全年|全年度")
+WHOLE_YEAR_RE = re.compile(r"全年")
 # periods named from the text's own date: "本季度", "今年" are the article's own (its title's, when the title names
 # one); "去年", "上季度" are another, by an offset this module does not resolve (no opinion)
-OWN = {YEAR: re.compile(r"今年|本年|当年|本年度"), PART: re.compile(r"本季度|该季度|当季度?|本半年")}
-OFFSET = {YEAR: re.compile(r"去年|上年|前年|明年|过去一年|上一年"), PART: re.compile(r"上季度|上一季度|上半季")}
+OWN = {YEAR: re.compile(r"今年|本年|当年"), PART: re.compile(r"本季度|该季度|当季")}
+OFFSET = {YEAR: re.compile(r"去年|上年|前年|明年|过去一年|上一年"), PART: re.compile(r"上季度|上一季度|下季度")}
 
 
 @dataclass(frozen=True)
