@@ -7,10 +7,10 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
 * the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list, re-point a
   figure cited to the wrong passage, ask again with the passage naming the office asked when the answer cites
   another unit's passage, refuse a near miss — another place's, year's or ordinal's (第一艘 for 第三艘) fact
-  given for the one asked, or a fact of an article whose title names another period (第一季度 for 第二季度), a place moved into another than its passage puts it in, a larger unit's total given
-  for a smaller one, a figure counted as something else than its passage counts it, a person or a unit whose
-  sentence never says they did what was asked — name all the people a passage says did it together when the answer names
-  one, and replace or refuse an answer whose figure or person no cited passage holds (a guess).
+  given for the one asked, or a fact of an article whose title names another period (第一季度 for 第二季度), a
+  place moved into another than its passage puts it in, a larger unit's total given for a smaller one, a figure
+  counted as something else than its passage counts it, a person or a unit whose sentence never says they did
+  what was asked — name all the people a passage says did it together when the answer names one, and replace or refuse an answer whose figure or person no cited passage holds (a guess).
 
 Nothing here reads the wording of a message: decisions are :class:`Action` and :class:`~rag.types.Outcome`."""
 from __future__ import annotations
@@ -182,16 +182,20 @@ class NearMiss:
     def applies(self, e: Evidence) -> bool:
         return True
 
-    def find(self, answer: str, question: str, cited: list[str]):
+    def find(self, answer: str, question: str, cited: list):
         raise NotImplementedError
 
     def reason(self, found) -> str:
         raise NotImplementedError
 
+    def source(self, hit: Hit):
+        """What the finder reads of a cited passage: its text."""
+        return hit.chunk.text
+
     def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
         if d.problem or not self.applies(e):
             return None
-        cited = [e.passages[n - 1].chunk.text for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        cited = [self.source(e.passages[n - 1]) for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
         found = self.find(MARKER_RE.sub("", d.text), e.intent.question, cited)
         return None if found is None else Verdict(self.name, Action.REFUSE, Outcome.REFUSED, reason=self.reason(found))
 
@@ -232,23 +236,23 @@ class AnswerOfAnotherYear(NearMiss):
         return f"the answer's source sentence is about {other}, not {asked}"
 
 
-class AnswerOfAnotherPeriod:
+class AnswerOfAnotherPeriod(NearMiss):
     """The question names a period (2024年, 第二季度, 上半年, 全年) and the answer's figure is another period's: its
     sentence names another part of the year before it ("第四季度的总收入为140亿美元" for 全年营收), or its sentences
     name none and every cited article's title names another ("2024年第一季度各街道志愿服务统计表" for 第二季度) —
     refuse. Not for a date question (its answer has its own date)."""
     name = "answer_of_another_period"
+    find = staticmethod(other_period)
 
-    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
-        if d.problem or e.intent.date:
-            return None
-        cited = [(e.passages[n - 1].chunk.title or "", e.passages[n - 1].chunk.text)
-                 for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
-        found = other_period(MARKER_RE.sub("", d.text), e.intent.question, cited)
-        if found is None:
-            return None
-        source = f"《{found.title}》" if found.title else "the answer's source sentence"
-        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED, reason=f"{source} is about {found.given}, not {found.asked}")
+    def applies(self, e: Evidence) -> bool:
+        return not e.intent.date
+
+    def source(self, hit: Hit):
+        return hit.chunk.title or "", hit.chunk.text  # a table's rows name no period; its title does
+
+    def reason(self, found) -> str:
+        where = f"《{found.title}》" if found.title else "the answer's source sentence"
+        return f"{where} is about {found.given}, not {found.asked}"
 
 
 class AnswerOfAnotherOrdinal(NearMiss):

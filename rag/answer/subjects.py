@@ -158,9 +158,9 @@ def wider_scope(answer: str, question: str, passages: list[str]) -> tuple[str, s
     return found
 
 
-# What a person did at a meeting or visit (or in a film, show or song). A question asking who did one of these ("由哪位领导主持") is answered
-# by a person only when the sentence naming that person says it: "王少青出席会议并代表市委表态发言" names who
-# spoke, not who chaired.
+# What a person did at a meeting or visit (or in a film, show or song). A question asking who did one of these
+# ("由哪位领导主持") is answered by a person only when the sentence naming that person says it:
+# "王少青出席会议并代表市委表态发言" names who spoke, not who chaired.
 # Each asked role word maps to the words that state it (a speech is 讲话, 致辞 or 发言 in different reports).
 _SPEAK = ("讲话", "致辞", "发言", "作报告")
 _ATTEND = ("出席", "参加", "参会", "陪同")
@@ -191,7 +191,8 @@ def role_not_stated(answer: str, question: str, passages: list[str]) -> tuple[st
     from ..text import person_names
     from .question import ASKS_PERSON
 
-    roles = tuple(r for r in ROLES if r in question and not (r == "唱" and "演唱" in question))
+    named = [r for r in ROLES if r in question]
+    roles = tuple(r for r in named if not any(r != o and r in o for o in named))  # 演唱 asked, not 唱 as well
     if not roles or not (ASKS_PERSON.search(question) or ASKS_ROLE_HOLDER.search(question)):
         return None
     names = [n for n in person_names(answer) if n not in question]
