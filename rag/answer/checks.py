@@ -1,5 +1,6 @@
 """Checks of a model's answer against the passages it was shown: it must cite, its figures must be in a
-cited passage about the question, a person it names must be in one; a figure cited from the wrong
+cited passage about the question, a place, body or quoted name it gives must be in some passage, a person it
+names must be in a cited one; a figure cited from the wrong
 passage is re-pointed to the passage that holds it when that one is about the question."""
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ class ProblemKind(Enum):
     NO_CITATION = "cites no passage"
     FIGURE_NOT_SHOWN = "states a figure that no passage contains"
     FIGURE_NOT_CITED = "states a figure that the passage it cites does not contain"
+    NAME_NOT_SHOWN = "names a place, organisation or person that no passage contains"
     PERSON_NOT_CITED = "names a person no cited passage about the question mentions"
     NUMBER_MISSING = "gives no number although one was asked for"
     DATE_MISSING = "gives no date although one was asked for"
@@ -84,6 +86,10 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
         if not has_number(num, cited):
             return Problem(ProblemKind.FIGURE_NOT_CITED,
                            f"model answer states {num}, which the passage it cites does not contain")
+    flat = re.sub(r"\s+", "", shown)
+    for name in proper_names(body) + quoted_names(body):
+        if name not in question and not name_shown(name, flat):
+            return Problem(ProblemKind.NAME_NOT_SHOWN, f"model answer names {name}, which no passage contains")
     if ASKS_PERSON.search(question):
         cited_hits = [passages[n - 1] for n in cited_numbers(text) if 1 <= n <= len(passages)]
         for name in person_names(body):
@@ -104,6 +110,37 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
     if ASKS_PLACE.search(question) and stated(GIVES_TIME, body, question) and not names_place(body, question):
         return Problem(ProblemKind.PLACE_MISSING, "a place was asked for and the model answer gives a time")
     return None
+
+
+# jieba's tags of a proper noun: a place, a person, an organisation, another name
+PROPER_FLAGS = ("ns", "nr", "nt", "nz")
+# a kind word the model may add to a name the passage writes bare (周口 → 周口市, 德国 → 德国队)
+NAME_KIND_END = re.compile(r"(?:省|市|县|区|镇|乡|村|国|州|队|人)$")
+
+
+def proper_names(body: str) -> list[str]:
+    """The proper nouns of an answer as jieba tags them (places, people, organisations), two characters or more."""
+    from ..text.tokens import jieba_with_dictionary
+
+    jieba_with_dictionary()
+    import jieba.posseg
+
+    return list(dict.fromkeys(w.word for w in jieba.posseg.cut(body)
+                              if len(w.word) >= 2 and w.flag.startswith(PROPER_FLAGS)
+                              and re.fullmatch(r"[\u4e00-\u9fff·]+", w.word)))
+
+
+QUOTED_RE = re.compile(r"[“\"《]([^”\"《》]{2,20})[”\"》]")
+
+
+def quoted_names(body: str) -> list[str]:
+    """What an answer names in quotes or title marks (“冰墩墩”, 《心居》): a name it copied, or made up."""
+    return [m for m in QUOTED_RE.findall(body) if not re.search(r"\s", m)]
+
+
+def name_shown(name: str, flat: str) -> bool:
+    """``name`` is in the passages' text, or is with a kind word dropped (周口市 where they write 周口)."""
+    return name in flat or (len(name) >= 3 and NAME_KIND_END.search(name) is not None and name[:-1] in flat)
 
 
 def stated(pattern: re.Pattern, body: str, question: str) -> bool:

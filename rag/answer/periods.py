@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..text.dates import chinese_number
 from .checks import NUMBER_RE, figure_re, has_number
-from .subjects import SENTENCE_END, YEAR_RE, source_clauses
+from .subjects import SENTENCE_END, YEAR_RE, full_year, source_clauses
 
 YEAR, PART = "year", "part of the year"
 # a quarter (第二季度, 二季度, 2季度), quarters to date (前三季度), half years (上半年) and the whole year (全年)
@@ -41,7 +41,7 @@ def periods(text: str) -> dict[str, dict[str, str]]:
     {"year": {"2024": "2024年"}, "part of the year": {"Q2": "第二季度"}}."""
     out: dict[str, dict[str, str]] = {}
     for m in YEAR_RE.finditer(text):
-        out.setdefault(YEAR, {}).setdefault(m.group(1), m.group(1) + "年")
+        out.setdefault(YEAR, {}).setdefault(full_year(m.group(1)), m.group(1) + "年")
     for m in QUARTER_RE.finditer(text):
         n = int(m.group(2)) if m.group(2).isdigit() else chinese_number(m.group(2))
         key = f"{'前' if m.group(1) else ''}Q{n}"  # 前三季度 (three quarters' total) is not 第三季度

@@ -6,11 +6,13 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
   best passage alone, answer from the passages' metadata, quote a passage that matches strongly — else refuse;
 * the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list, re-point a
   figure cited to the wrong passage, ask again with the passage naming the office asked when the answer cites
-  another unit's passage, refuse a near miss — another place's, year's or ordinal's (第一艘 for 第三艘) fact
-  given for the one asked, or a fact of an article whose title names another period (第一季度 for 第二季度), a
-  place moved into another than its passage puts it in, a larger unit's total given for a smaller one, a figure
-  counted as something else than its passage counts it, a person or a unit whose sentence never says they did
-  what was asked — name all the people a passage says did it together when the answer names one, and replace or refuse an answer whose figure or person no cited passage holds (a guess).
+  another unit's passage, refuse a near miss — another place's, year's, ordinal's (第一艘 for 第三艘), numbered
+  name's (神舟十二号 for 神舟十三号) or titled work's fact given for the one asked, or a fact of an article whose
+  title names another period (第一季度 for 第二季度), a place moved into another than its passage puts it in, a
+  larger unit's total given for a smaller one, a figure counted as something else than its passage counts it, a
+  person or a unit whose sentence never says they did what was asked — name all the people a passage says did
+  it together when the answer names one, and replace or refuse an answer whose figure, name or person no
+  passage holds (a guess).
 
 Nothing here reads the wording of a message: decisions are :class:`Action` and :class:`~rag.types.Outcome`."""
 from __future__ import annotations
@@ -29,7 +31,8 @@ from .people import co_named
 from .periods import other_period
 from .question import Intent
 from .relevance import Relevance, missing_tokens
-from .subjects import (moved_place, org_role_not_stated, other_ordinal, other_place, other_year,
+from .which_one import other_ordinal, other_title
+from .subjects import (moved_place, org_role_not_stated, other_place, other_year,
                        role_not_stated, subject_elsewhere, wider_scope)
 from .tuning import TUNING, Tuning
 
@@ -256,10 +259,25 @@ class AnswerOfAnotherPeriod(NearMiss):
 
 
 class AnswerOfAnotherOrdinal(NearMiss):
-    """The question names an ordinal (第三艘, 第七届) and every sentence the answer drew on names another of the
-    same count, not that one: the first submarine's launch given for the third's — refuse."""
+    """The question names an ordinal or a numbered name (第三艘, 神舟十三号, U14) and every sentence the answer
+    drew on names another of the same kind, not that one: the first submarine's launch given for the third's,
+    the U12 champion for the U14 one — refuse."""
     name = "answer_of_another_ordinal"
     find = staticmethod(other_ordinal)
+
+    def reason(self, found) -> str:
+        asked, other = found
+        return f"the answer's source sentence is about {other}, not {asked}"
+
+
+class AnswerOfAnotherTitle(NearMiss):
+    """The question names a work in 《》 and every sentence the answer drew on names another work and not that
+    one, nor does its article's title: the singers of another song of the gala given for 《吉庆团圆》 — refuse."""
+    name = "answer_of_another_title"
+    find = staticmethod(other_title)
+
+    def source(self, hit: Hit):
+        return hit.chunk.title or "", hit.chunk.text
 
     def reason(self, found) -> str:
         asked, other = found
@@ -324,7 +342,7 @@ class OrganisationRoleNotStated(RoleNotStated):
     find = staticmethod(org_role_not_stated)
 
 
-GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED, ProblemKind.PERSON_NOT_CITED)
+GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.NAME_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED, ProblemKind.PERSON_NOT_CITED)
 # the model, shown the passages, answered another kind of thing than was asked (a time for "在哪", a count for
 # "多少资金"): what it read most likely does not hold the asked kind, and a quote of it would not either (RGB
 # dev at noise 1.0: the three such quotes were all wrong) — refuse
@@ -361,7 +379,8 @@ class Refuse:
 
 REFUSAL_RULES = (RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
 ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(), AnswerOfAnotherPlace(), PlaceMoved(),
-                AnswerOfAnotherYear(), AnswerOfAnotherPeriod(), AnswerOfAnotherOrdinal(), AnswerOfWiderScope(), RelabelledCount(), RoleNotStated(),
+                AnswerOfAnotherYear(), AnswerOfAnotherPeriod(), AnswerOfAnotherOrdinal(), AnswerOfAnotherTitle(),
+                AnswerOfWiderScope(), RelabelledCount(), RoleNotStated(),
                 OrganisationRoleNotStated(), AllWhoDidIt(), FailedCheck())
 
 

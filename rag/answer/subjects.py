@@ -3,7 +3,7 @@ answer took its figure or name from: when that clause names another place of the
 and not the one asked, the answer gave a neighbouring place's fact — a near miss, not an answer. The same for
 a larger unit's total given for a smaller one (``wider_scope``), a person whose sentence never says they did
 what was asked (``role_not_stated``; a unit asked for as the builder or organiser: ``org_role_not_stated``), and
-another year's or ordinal's fact (``other_year``, ``other_ordinal``). A figure counted as another thing than its
+another year's fact (``other_year``; another ordinal's: ``which_one.other_ordinal``). A figure counted as another thing than its
 passage counts it: ``counts.relabelled_count``; an article about another period: ``periods.other_period``.
 
 Clauses are cut at ，。；、: in "川汇区新闻社区负责同志、淮阳区道德文明使者代表" the 社区 belongs to 川汇区."""
@@ -230,8 +230,20 @@ def org_role_not_stated(answer: str, question: str, passages: list[str]) -> tupl
     return "、".join(own), roles
 
 
-# A year as a date: 2021年, 2021赛季, 2021届, 2021财年 (not the 2000 of "2000名").
-YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=\s*(?:年|赛季|届|财年))")
+# A year as a date: 2021年, 2021赛季, 2021届, 2021财年 (not the 2000 of "2000名"); a two-digit year only
+# before a part of the year or a month (21年下半年, 22年3月: not the 21 years of "工作21年").
+YEAR_RE = re.compile(r"(?<![\d.])((?:19|20)\d{2}(?=\s*(?:年|赛季|届|财年))"
+                     r"|\d{2}(?=年(?:[上下]半年|前?第?[一二三四1-4]季度|\d{1,2}月)))")
+
+
+def full_year(year: str) -> str:
+    """A matched year as four digits: "21" (of 21年下半年) is 2021."""
+    return year if len(year) == 4 else "20" + year
+
+
+def years(text: str) -> set[str]:
+    """The years ``text`` names as dates, four digits each."""
+    return {full_year(y) for y in YEAR_RE.findall(text)}
 
 
 def other_year(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
@@ -239,7 +251,7 @@ def other_year(answer: str, question: str, passages: list[str]) -> tuple[str, st
     names other years and not that one — before the answer's figure, for a figure: another year's fact ("2021年…
     新增就业" answered from "2020年，全国城镇新增就业1186万人"). None when the question names no year or a source
     sentence names none (no opinion)."""
-    asked = set(YEAR_RE.findall(question))
+    asked = years(question)
     if not asked:
         return None
     figures = [n for n in NUMBER_RE.findall(answer) if not has_number(n, question)]
@@ -249,44 +261,10 @@ def other_year(answer: str, question: str, passages: list[str]) -> tuple[str, st
             # a figure's year comes before it: "…43214.85亿元，…自2017年突破3万亿元以来" names 2017 as a
             # comparison, and the year of the figure sits in the sentence before
             pos = [m.start() for f in figures for m in figure_re(f).finditer(sentence)]
-            years = set(YEAR_RE.findall(sentence[:min(pos)] if pos else sentence))
-            if not years or years & asked:
+            named = years(sentence[:min(pos)] if pos else sentence)
+            if not named or named & asked:
                 return None
-            found = found or (min(asked), min(years))
-    return found
-
-
-# An ordinal and what it counts: 第三艘, 第七届, 第 2 批 (the classifier is the character after the number).
-ORDINAL_RE = re.compile(r"第\s*(\d{1,3}|[一二三四五六七八九十百两]{1,4})\s*([艘届次期批轮季场任号架座辆位名个项])")
-
-
-def _ordinals(text: str) -> dict[tuple[int, str], str]:
-    """The ordinals of ``text`` by (number, classifier), each with its wording: {(3, "艘"): "第三艘"}."""
-    out = {}
-    for m in ORDINAL_RE.finditer(text):
-        n = chinese_number(m.group(1).replace("两", "二"))
-        if n is not None:
-            out.setdefault((n, m.group(2)), re.sub(r"\s+", "", m.group(0)))
-    return out
-
-
-def other_ordinal(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
-    """(the ordinal asked, the ordinal given) when the question names one (第三艘) and every sentence the answer
-    drew on names another of the same count (第一艘) and not that one: the first submarine's date given for the
-    third's. None when the question names no ordinal or a source sentence names none of its kind."""
-    asked = _ordinals(question)
-    if not asked:
-        return None
-    found = None
-    for passage in passages:
-        for sentence in source_clauses(answer, question, passage, SENTENCE_END):
-            named = _ordinals(sentence)
-            if named.keys() & asked.keys():
-                return None
-            rivals = [(asked[a], named[o]) for a in asked for o in named if o[1] == a[1]]
-            if not rivals:
-                return None
-            found = found or rivals[0]
+            found = found or (min(asked), min(named))
     return found
 
 

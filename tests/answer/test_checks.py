@@ -40,6 +40,8 @@ def _hit(text):
 FUNERAL = "戈尔巴乔夫的葬礼将于9月3日下午在莫斯科工会大厦圆柱大厅举行。"
 FUND = "城北街道筹集资金12万元，为行政村修建污水沉淀池10余座。"
 SALES = "2022年春运首日的火车票今天正式开售。1月3日起可购买春运首日车票。"
+FIVE_G = "2022世界5G大会在哈尔滨开幕，大会为期三天。"
+MASCOT = "北京冬残奥会吉祥物“雪容融”以灯笼为原型进行设计。"
 WIKI = "第七届立法会共有90个议席。议员的投票取态可视为分类的依据[15][16]。"
 
 
@@ -63,6 +65,12 @@ WIKI = "第七届立法会共有90个议席。议员的投票取态可视为分�
     # a web page's footnote references are no figures of the text
     ("第七届立法会选举有多少个议席？", "有15个议席[1]。", WIKI, "FIGURE_NOT_SHOWN"),
     ("第七届立法会选举有多少个议席？", "有90个议席[1]。", WIKI, None),
+    # a place, body or quoted name that no passage holds is made up, like a figure no passage holds
+    ("2022世界5G大会举办的地点是哪里？", "2022世界5G大会在德国柏林举行[1]。", FIVE_G, "NAME_NOT_SHOWN"),
+    ("2022世界5G大会举办的地点是哪里？", "在哈尔滨举行[1]。", FIVE_G, None),
+    ("2022世界5G大会在哪个市举办？", "在哈尔滨市举行[1]。", FIVE_G, None),  # a kind word the passage leaves out
+    ("北京冬残奥会吉祥物是谁？", "北京冬残奥会吉祥物是“冰墩墩”[1]。", MASCOT, "NAME_NOT_SHOWN"),
+    ("北京冬残奥会吉祥物是谁？", "是“雪容融”[1]。", MASCOT, None),
 ])
 def test_an_answer_gives_what_was_asked(question, answer, passage, kind):
     from rag.answer.checks import check_answer

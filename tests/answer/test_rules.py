@@ -6,6 +6,7 @@ from rag.answer.checks import Problem, ProblemKind
 from rag.answer.question import analyse
 from rag.answer.relevance import Relevance
 from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AllWhoDidIt, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
+                              AnswerOfAnotherTitle,
                               AnswerOfAnotherPlace, PlaceMoved, AnswerOfAnotherYear, AnswerOfAnotherPeriod, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
                               FigureOfTheNamedThing, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
                               RetryWithBestPassage, RoleNotStated, verify)
@@ -252,7 +253,8 @@ def test_the_chains_end_in_a_verdict():
     assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
                                           "answer_of_another_place", "place_moved",
                                           "answer_of_another_year", "answer_of_another_period",
-                                          "answer_of_another_ordinal", "answer_of_wider_scope",
+                                          "answer_of_another_ordinal", "answer_of_another_title",
+                                          "answer_of_wider_scope",
                                               "relabelled_count", "role_not_stated", "organisation_role_not_stated",
                                               "all_who_did_it",
                                               "failed_check"]
@@ -318,6 +320,27 @@ def test_answer_from_another_subject_keeps_the_answer_when_the_retry_gives_none(
 def test_answer_of_another_ordinal(question, draft, refused):
     passage = "2018年10月，印度的第一艘核潜艇开展首次威慑巡逻，历时20天。"
     v = AnswerOfAnotherOrdinal()(Draft(draft, refused=False), evidence(question, [passage]))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+
+
+@pytest.mark.parametrize("question, draft, refused", [
+    ("神舟十三号飞船的成员有哪些？", "聂海胜、刘伯明和汤洪波[1]。", True),  # the sentence is about 神舟十二号
+    ("神舟十二号飞船的成员有哪些？", "聂海胜、刘伯明和汤洪波[1]。", False),
+])
+def test_answer_of_another_numbered_name(question, draft, refused):
+    passage = "神舟十二号于2021年6月17日发射，将聂海胜、刘伯明和汤洪波三名航天员送入空间站。"
+    v = AnswerOfAnotherOrdinal()(Draft(draft, refused=False), evidence(question, [passage]))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+
+
+@pytest.mark.parametrize("question, title, refused", [
+    ("央视中秋晚会《吉庆团圆》是谁唱的？", "中秋晚会节目单", True),  # the sentence names another song
+    ("央视中秋晚会《吉庆团圆》是谁唱的？", "《吉庆团圆》等节目单", False),  # the article's title names it
+    ("央视中秋晚会《念奴娇》是谁唱的？", "中秋晚会节目单", False),  # a short form of the title named
+])
+def test_answer_of_another_title(question, title, refused):
+    passage = "歌曲《念奴娇·中秋》演唱：阿云嘎、萨顶顶。"
+    v = AnswerOfAnotherTitle()(Draft("阿云嘎、萨顶顶[1]。", refused=False), evidence(question, [passage], title=title))
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
 
 

@@ -109,6 +109,10 @@ def test_role_not_stated(answer, question, passage, expected):
     ("1186万人。", "中国城镇新增就业了多少人？", "2020年，全国城镇新增就业1186万人。", None),
     ("1186万人。", "2021年城镇新增就业多少人？", "全国城镇新增就业1186万人。", None),
     ("560名。", "2023年有多少名志愿者参加？", "共有2000名志愿者报名，560名参加。", None),
+    # a two-digit year before a part of the year or a month is a year; the 21 years of "工作21年" are not
+    ("8月15日。", "2022年下半年征兵报名截止时间是什么时候？", "21年下半年征兵报名时间截至8月15日。", ("2022", "2021")),
+    ("8月15日。", "2022年下半年征兵报名截止时间是什么时候？", "22年下半年征兵报名时间截至8月15日。", None),
+    ("15人。", "2022年该队有多少人？", "该队成立21年，现有队员15人。", None),
     # a year after the figure is a comparison; the figure's year is in the sentence before
     ("43214.85亿元。", "上海2021年的GDP是多少？",
      "2021年，上海经济总量实现突破。地区生产总值（GDP）43214.85亿元，上海全市GDP规模自2017年突破3万亿元以来，首次突破4万亿元。",
@@ -145,24 +149,6 @@ def test_subject_elsewhere(cited, others, expected):
     from rag.answer.subjects import subject_elsewhere
 
     assert subject_elsewhere("示范区招商引资服务局走访时，记录了群众反映的哪些方面的问题？", cited, others) == expected
-
-
-@pytest.mark.parametrize("answer, question, passage, expected", [
-    # the first submarine's date given for the third's
-    ("2018年10月。", "印度第三艘“歼敌者”级核潜艇下水的时间？", "2018年10月，印度的第一艘“歼敌者”级潜艇开展首次威慑巡逻。",
-     ("第三艘", "第一艘")),
-    ("1月10日。", "中心组第四次集中学习研讨是哪天召开的？", "1月10日，中心组召开第5次集中学习研讨。", ("第四次", "第5次")),
-    # the asked one's sentence; no ordinal of that count in it (no opinion); no ordinal asked
-    ("2021年11月23日。", "第三艘核潜艇下水的时间？", "2021年11月23日，第三艘核潜艇下水，第一艘正在巡逻。", None),
-    ("2021年11月23日。", "第三艘核潜艇下水的时间？", "2021年11月23日，第二届航展开幕。", None),
-    ("2018年10月。", "核潜艇下水的时间？", "2018年10月，第一艘潜艇开展巡逻。", None),
-    # Chinese numerals and digits are the same ordinal
-    ("90个议席。", "第七届立法会有多少个议席？", "第7届立法会共90个议席。", None),
-])
-def test_other_ordinal(answer, question, passage, expected):
-    from rag.answer.subjects import other_ordinal
-
-    assert other_ordinal(answer, question, [passage]) == expected
 
 
 PARK = ("2023年6月，市城市管理局启动公园提升改造工程。据介绍，此次改造总投资9600万元。"
