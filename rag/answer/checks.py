@@ -172,7 +172,7 @@ def _coverage(question: str, hit: Hit, hits: list[Hit]) -> float:
     like the county in "鹿邑县…推进会", weigh most)."""
     toks = content_tokens(question)
     idf = idf_from_hits(toks, hits)
-    text = hit.chunk.embed_text()
+    text = hit.chunk.embed_text().lower()
     total = sum(idf.values())
     return sum(w for t, w in idf.items() if t in text) / total if total else 0.0
 
@@ -195,7 +195,7 @@ def repoint_number(text: str, question: str, passages: list[Hit]) -> str | None:
     nums = [n for n in NUMBER_RE.findall(body) if not has_number(n, question)]
     holders = [i for i, p in enumerate(passages, 1) if nums and all(has_number(n, p.chunk.embed_text()) for n in nums)]
     for i in holders:
-        emb = passages[i - 1].chunk.embed_text()
+        emb = passages[i - 1].chunk.embed_text().lower()
         if toks and sum(t in emb for t in toks) / len(toks) >= TUNING.cited_support:
             return MARKER_RE.sub(f"[{i}]", text)
     return None

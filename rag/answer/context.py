@@ -26,7 +26,7 @@ def sentence_scores(question_tokens: list[str], text: str, idf: dict[str, float]
     total = sum(weights.values()) or 1.0
     out = []
     for s, e in split_sentences(text):
-        sent = text[s:e]
+        sent = text[s:e].lower()  # question tokens are lower-cased (GDP → gdp)
         got = sum(w for t, w in weights.items() if t in sent)
         out.append(Scored(s, e, got / total))
     return out
@@ -35,13 +35,14 @@ def sentence_scores(question_tokens: list[str], text: str, idf: dict[str, float]
 def coverage(question_tokens: list[str], text: str) -> float:
     if not question_tokens:
         return 0.0
-    return sum(1 for t in question_tokens if t in text) / len(question_tokens)
+    low = text.lower()  # question tokens are lower-cased (iPhone → iphone)
+    return sum(1 for t in question_tokens if t in low) / len(question_tokens)
 
 
 def idf_from_hits(question_tokens: list[str], hits: list[Hit]) -> dict[str, float]:
     """A rough IDF from the retrieved passages: tokens found everywhere count less."""
     n = max(1, len(hits))
-    return {t: math.log(1 + n / (1 + sum(1 for h in hits if t in h.chunk.text))) + 0.1 for t in question_tokens}
+    return {t: math.log(1 + n / (1 + sum(1 for h in hits if t in h.chunk.text.lower()))) + 0.1 for t in question_tokens}
 
 
 
@@ -84,11 +85,13 @@ def best_window(question_tokens: list[str], text: str, budget: int, idf: dict[st
         return 0, len(text), 0.0
     weights = {t: (idf or {}).get(t, 1.0) for t in question_tokens}
     total = sum(weights.values()) or 1.0
+    topic = topic.lower()
     choose = {t: w * (TUNING.topic_weight if topic and t in topic else 1.0) for t, w in weights.items()}
 
     def score(lo: int, hi: int, w: dict[str, float] = weights) -> float:
         window = text[spans[lo][0]:spans[hi][1]]
-        return sum(v for t, v in w.items() if t in window) / total + answer_shape_bonus(question, window)
+        low = window.lower()
+        return sum(v for t, v in w.items() if t in low) / total + answer_shape_bonus(question, window)
 
     best = (-1.0, 0, 0)
     for lo in range(len(spans)):

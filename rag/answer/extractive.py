@@ -155,7 +155,7 @@ def metadata_answer(question: str, hits: list[Hit]) -> str:
         c = h.chunk
         if not all(getattr(c, _FIELD_OF[f]) for f in asked):
             continue
-        text = c.embed_text()
+        text = c.embed_text().lower()
         if n > 1 and (not toks or sum(t in text for t in toks) / len(toks) < TUNING.meta_match):
             continue  # a lower passage answers only when it is about what the question names
 

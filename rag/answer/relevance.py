@@ -50,4 +50,4 @@ def judge_relevance(question: str, hits: list[Hit], min_coverage: float = TUNING
 
 def missing_tokens(question_tokens: list[str], hits: list[Hit]) -> list[str]:
     """Content words of the question found in no passage (nor its title/metadata)."""
-    return [t for t in question_tokens if not any(t in h.chunk.embed_text() for h in hits)]
+    return [t for t in question_tokens if not any(t in h.chunk.embed_text().lower() for h in hits)]

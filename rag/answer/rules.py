@@ -265,6 +265,9 @@ class AnswerOfAnotherOrdinal(NearMiss):
     name = "answer_of_another_ordinal"
     find = staticmethod(other_ordinal)
 
+    def source(self, hit: Hit):
+        return hit.chunk.title or "", hit.chunk.text
+
     def reason(self, found) -> str:
         asked, other = found
         return f"the answer's source sentence is about {other}, not {asked}"

@@ -79,10 +79,10 @@ def source_clauses(answer: str, question: str, passage: str, split: re.Pattern =
     figures = [n for n in NUMBER_RE.findall(answer) if not has_number(n, question)]
     if figures:
         return [c for c in clauses if any(has_number(f, c) for f in figures)]
-    new = [t for t in content_tokens(answer) if len(t) >= 2 and t not in question]
+    new = [t for t in content_tokens(answer) if len(t) >= 2 and t not in question.lower()]
     if not new:
         return []
-    scored = [(sum(t in c for t in new), c) for c in clauses]
+    scored = [(sum(t in c.lower() for t in new), c) for c in clauses]
     best = max((s for s, _ in scored), default=0)
     return [c for s, c in scored if s == best] if best else []
 
@@ -221,10 +221,10 @@ def org_role_not_stated(answer: str, question: str, passages: list[str]) -> tupl
     roles = tuple(r for r in ORG_ROLES if re.search(r + "(?![师院图稿])", question))  # 设计师 is no role asked
     if not roles or not ASKS_ORGANISATION.search(question):
         return None
-    own = [t for t in dict.fromkeys(content_tokens(answer)) if len(t) >= 2 and not t.isdigit() and t not in question]
+    own = [t for t in dict.fromkeys(content_tokens(answer)) if len(t) >= 2 and not t.isdigit() and t not in question.lower()]
     # the sentences the answer drew on: those holding most of its own words (jieba also cuts "由市" from "由市城市…")
     sentences = [s for p in passages for s in SENTENCE_END.split(p)
-                 if own and sum(t in s for t in own) >= TUNING.source_words_share * len(own)]
+                 if own and sum(t in s.lower() for t in own) >= TUNING.source_words_share * len(own)]
     if not sentences or states_roles(sentences, roles, ORG_ROLES):
         return None
     return "、".join(own), roles

@@ -54,22 +54,30 @@ def with_sentence_before(sentences: list[str], passage: str) -> list[tuple[str, 
 def other_ordinal(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
     """(the one asked, the one given) when the question names an ordinal or a numbered name (第三艘, 神舟十三号)
     and every sentence the answer drew on names another of the same kind (第一艘, 神舟十二号) and not that one:
-    the first submarine's date given for the third's. None when the question names none or a source sentence
-    names none of its kind (no opinion)."""
+    the first submarine's date given for the third's — or, when the sentence names none of that kind, its
+    article (``passages`` are (title, text)) names only others. None when the question names none, or a source
+    sentence or its article names the asked one or none of its kind (no opinion)."""
     asked = ordinals(question)
     if not asked:
         return None
     found = None
-    for passage in passages:
+    for title, passage in passages:
+        whole = ordinals(title + "\n" + passage)
         for sentence, before in with_sentence_before(source_clauses(answer, question, passage, SENTENCE_END), passage):
             named = ordinals(sentence)
             if named.keys() & asked.keys() or ordinals(before).keys() & asked.keys():
                 return None
-            rivals = [(asked[a], named[o]) for a in asked for o in named if o[1] == a[1]]
+            # a sentence naming none of the kind belongs to what its article names: iPhone SE2's review
+            # ("…利用3000~4000元档的售价…") is no answer about SE 3 when it never names SE 3
+            rivals = _rivals(asked, named) or ([] if whole.keys() & asked.keys() else _rivals(asked, whole))
             if not rivals:
                 return None
             found = found or rivals[0]
     return found
+
+
+def _rivals(asked: dict, named: dict) -> list[tuple[str, str]]:
+    return [(asked[a], named[o]) for a in asked for o in named if o[1] == a[1] and o != a]
 
 
 TITLE_RE = re.compile(r"《([^《》]{1,40})》")

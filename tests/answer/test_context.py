@@ -233,3 +233,20 @@ def test_widen_passage_of_a_short_article_is_the_whole_article():
 
     full = hit(ARTICLE)
     assert widen_passage(full, cut_passage(full, 0, 20), len(ARTICLE) + 10).chunk.text == ARTICLE
+
+
+@pytest.mark.parametrize("question, text", [
+    ("2021年香港GDP增长了多少？", "2021年香港本地生产总值（GDP）同比增长6.4%。"),
+    ("iPhone SE 3的起售价是多少？", "新款IPHONE SE 3起售价3499元。"),
+    ("mu5735航班上有多少人？", "MU5735航班上共有132人。"),
+])
+def test_question_words_match_whatever_their_case(question, text):
+    """Question tokens are lower-cased for search; a passage keeps its case: GDP, iPhone and MU5735 are in it."""
+    from rag.answer.context import coverage, sentence_scores
+    from rag.answer.relevance import missing_tokens
+
+    toks = content_tokens(question)
+    assert any(t.isascii() and any(c.isalpha() for c in t) for t in toks)
+    assert missing_tokens(toks, [hit(text)]) == []
+    assert coverage(toks, text) == 1.0
+    assert max(s.score for s in sentence_scores(toks, text)) == 1.0

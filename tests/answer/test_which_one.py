@@ -34,11 +34,15 @@ def test_ordinals(text, expected):
     ("陈冬、刘洋。", "神舟十四号乘组有谁？", "神舟十四号于6月5日发射。陈冬、刘洋组成乘组，将与神舟十五号乘组轮换。", None),
     ("3000元。", "iPhone SE 3的起售价是多少？", "iPhone SE2的起售价为3000元。", ("SE 3", "SE2")),
     ("郭丹丹。", "谁是第一棒火炬手？", "第二棒火炬手是郭丹丹。", ("第一棒", "第二棒")),
+    # a sentence naming none of the kind belongs to its article: one that names only another is about that one
+    ("3000元。", "iPhone SE 3的起售价是多少？", "回顾iPhone SE2的表现。苹果利用3000元档的售价细化了市场。", ("SE 3", "SE2")),
+    ("3000元。", "iPhone SE 3的起售价是多少？", "iPhone SE 3比SE2更快。苹果利用3000元档的售价细化了市场。", None),
+    ("3000元。", "iPhone SE 3的起售价是多少？", "苹果利用3000元档的售价细化了市场。", None),
 ])
 def test_other_ordinal(answer, question, passage, expected):
     from rag.answer.which_one import other_ordinal
 
-    assert other_ordinal(answer, question, [passage]) == expected
+    assert other_ordinal(answer, question, [("", passage)]) == expected
 
 
 @pytest.mark.parametrize("answer, question, passages, expected", [
