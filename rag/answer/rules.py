@@ -345,7 +345,8 @@ class OrganisationRoleNotStated(RoleNotStated):
     find = staticmethod(org_role_not_stated)
 
 
-GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.NAME_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED, ProblemKind.PERSON_NOT_CITED)
+GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.NAME_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED,
+           ProblemKind.PERSON_NOT_CITED)
 # the model, shown the passages, answered another kind of thing than was asked (a time for "在哪", a count for
 # "多少资金"): what it read most likely does not hold the asked kind, and a quote of it would not either (RGB
 # dev at noise 1.0: the three such quotes were all wrong) — refuse

@@ -3,8 +3,8 @@ answer took its figure or name from: when that clause names another place of the
 and not the one asked, the answer gave a neighbouring place's fact — a near miss, not an answer. The same for
 a larger unit's total given for a smaller one (``wider_scope``), a person whose sentence never says they did
 what was asked (``role_not_stated``; a unit asked for as the builder or organiser: ``org_role_not_stated``), and
-another year's fact (``other_year``; another ordinal's: ``which_one.other_ordinal``). A figure counted as another thing than its
-passage counts it: ``counts.relabelled_count``; an article about another period: ``periods.other_period``.
+another year's fact (``other_year``; another ordinal's: ``which_one.other_ordinal``). A figure counted as another
+thing than its passage counts it: ``counts.relabelled_count``; an article about another period: ``periods.other_period``.
 
 Clauses are cut at ，。；、: in "川汇区新闻社区负责同志、淮阳区道德文明使者代表" the 社区 belongs to 川汇区."""
 from __future__ import annotations
@@ -221,7 +221,8 @@ def org_role_not_stated(answer: str, question: str, passages: list[str]) -> tupl
     roles = tuple(r for r in ORG_ROLES if re.search(r + "(?![师院图稿])", question))  # 设计师 is no role asked
     if not roles or not ASKS_ORGANISATION.search(question):
         return None
-    own = [t for t in dict.fromkeys(content_tokens(answer)) if len(t) >= 2 and not t.isdigit() and t not in question.lower()]
+    own = [t for t in dict.fromkeys(content_tokens(answer))
+           if len(t) >= 2 and not t.isdigit() and t not in question.lower()]
     # the sentences the answer drew on: those holding most of its own words (jieba also cuts "由市" from "由市城市…")
     sentences = [s for p in passages for s in SENTENCE_END.split(p)
                  if own and sum(t in s.lower() for t in own) >= TUNING.source_words_share * len(own)]
