@@ -51,7 +51,7 @@ def with_sentence_before(sentences: list[str], passage: str) -> list[tuple[str, 
     return [(s, parts[parts.index(s) - 1] if s in parts and parts.index(s) > 0 else "") for s in sentences]
 
 
-def other_ordinal(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
+def other_ordinal(answer: str, question: str, passages: list[tuple[str, str]]) -> tuple[str, str] | None:
     """(the one asked, the one given) when the question names an ordinal or a numbered name (第三艘, 神舟十三号)
     and every sentence the answer drew on names another of the same kind (第一艘, 神舟十二号) and not that one:
     the first submarine's date given for the third's — or, when the sentence names none of that kind, its
