@@ -181,6 +181,7 @@ class NearMiss:
     """Shared shape of the near-miss rules: an answer without a failed check, the texts of the passages it
     cites, one finder from ``subjects`` — a finding means a neighbouring fact given as the answer: refuse."""
     name = "near_miss"
+    reads_title = False  # the finder reads (article title, text) of each cited passage, not the text alone
 
     def applies(self, e: Evidence) -> bool:
         return True
@@ -192,8 +193,8 @@ class NearMiss:
         raise NotImplementedError
 
     def source(self, hit: Hit):
-        """What the finder reads of a cited passage: its text."""
-        return hit.chunk.text
+        """What the finder reads of a cited passage: its text, or its title and text."""
+        return (hit.chunk.title or "", hit.chunk.text) if self.reads_title else hit.chunk.text
 
     def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
         if d.problem or not self.applies(e):
@@ -246,45 +247,39 @@ class AnswerOfAnotherPeriod(NearMiss):
     refuse. Not for a date question (its answer has its own date)."""
     name = "answer_of_another_period"
     find = staticmethod(other_period)
+    reads_title = True  # a table's rows name no period; its title does
 
     def applies(self, e: Evidence) -> bool:
         return not e.intent.date
-
-    def source(self, hit: Hit):
-        return hit.chunk.title or "", hit.chunk.text  # a table's rows name no period; its title does
 
     def reason(self, found) -> str:
         where = f"《{found.title}》" if found.title else "the answer's source sentence"
         return f"{where} is about {found.given}, not {found.asked}"
 
 
-class AnswerOfAnotherOrdinal(NearMiss):
+class AboutAnotherOne(NearMiss):
+    """Shared shape of the "which one" rules (which_one.py): their finders read titles and return (the one
+    asked, the one the answer's source is about)."""
+    reads_title = True
+
+    def reason(self, found) -> str:
+        asked, other = found
+        return f"the answer's source sentence is about {other}, not {asked}"
+
+
+class AnswerOfAnotherOrdinal(AboutAnotherOne):
     """The question names an ordinal or a numbered name (第三艘, 神舟十三号, U14) and every sentence the answer
     drew on names another of the same kind, not that one: the first submarine's launch given for the third's,
     the U12 champion for the U14 one — refuse."""
     name = "answer_of_another_ordinal"
     find = staticmethod(other_ordinal)
 
-    def source(self, hit: Hit):
-        return hit.chunk.title or "", hit.chunk.text
 
-    def reason(self, found) -> str:
-        asked, other = found
-        return f"the answer's source sentence is about {other}, not {asked}"
-
-
-class AnswerOfAnotherTitle(NearMiss):
+class AnswerOfAnotherTitle(AboutAnotherOne):
     """The question names a work in 《》 and every sentence the answer drew on names another work and not that
     one, nor does its article's title: the singers of another song of the gala given for 《吉庆团圆》 — refuse."""
     name = "answer_of_another_title"
     find = staticmethod(other_title)
-
-    def source(self, hit: Hit):
-        return hit.chunk.title or "", hit.chunk.text
-
-    def reason(self, found) -> str:
-        asked, other = found
-        return f"the answer's source sentence is about {other}, not {asked}"
 
 
 class AnswerOfWiderScope(NearMiss):

@@ -313,22 +313,18 @@ def test_answer_from_another_subject_keeps_the_answer_when_the_retry_gives_none(
     assert AnswerFromAnotherSubject()(Draft("车辆停放等问题[1]。", refused=False), e) is None
 
 
-@pytest.mark.parametrize("question, draft, refused", [
-    ("印度第三艘核潜艇是什么时候下水的？", "2018年10月[1]。", True),  # the passage's sentence is about the first
-    ("印度第一艘核潜艇什么时候开展首次巡逻？", "2018年10月[1]。", False),
-])
-def test_answer_of_another_ordinal(question, draft, refused):
-    passage = "2018年10月，印度的第一艘核潜艇开展首次威慑巡逻，历时20天。"
-    v = AnswerOfAnotherOrdinal()(Draft(draft, refused=False), evidence(question, [passage]))
-    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+SUBMARINE = "2018年10月，印度的第一艘核潜艇开展首次威慑巡逻，历时20天。"
+SHENZHOU = "神舟十二号于2021年6月17日发射，将聂海胜、刘伯明和汤洪波三名航天员送入空间站。"
 
 
-@pytest.mark.parametrize("question, draft, refused", [
-    ("神舟十三号飞船的成员有哪些？", "聂海胜、刘伯明和汤洪波[1]。", True),  # the sentence is about 神舟十二号
-    ("神舟十二号飞船的成员有哪些？", "聂海胜、刘伯明和汤洪波[1]。", False),
+@pytest.mark.parametrize("question, draft, passage, refused", [
+    ("印度第三艘核潜艇是什么时候下水的？", "2018年10月[1]。", SUBMARINE, True),  # the sentence is about the first
+    ("印度第一艘核潜艇什么时候开展首次巡逻？", "2018年10月[1]。", SUBMARINE, False),
+    # a numbered name: the sentence is about 神舟十二号
+    ("神舟十三号飞船的成员有哪些？", "聂海胜、刘伯明和汤洪波[1]。", SHENZHOU, True),
+    ("神舟十二号飞船的成员有哪些？", "聂海胜、刘伯明和汤洪波[1]。", SHENZHOU, False),
 ])
-def test_answer_of_another_numbered_name(question, draft, refused):
-    passage = "神舟十二号于2021年6月17日发射，将聂海胜、刘伯明和汤洪波三名航天员送入空间站。"
+def test_answer_of_another_ordinal(question, draft, passage, refused):
     v = AnswerOfAnotherOrdinal()(Draft(draft, refused=False), evidence(question, [passage]))
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
 
