@@ -12,6 +12,9 @@ from .question import (ASKS_DATE, ASKS_NUMBER, GIVES_DATE, HAS_NUMBER, UNIT_ASKE
 from .tuning import TUNING
 
 
+QUESTION_END = re.compile(r"[？?]\s*$")
+
+
 def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple[str, list[int]]:
     """The best evidence span (whole clauses, at most ``budget`` characters) with its passage number:
     ``(text with an [n] marker, [n])``. Passage metadata answers metadata questions (期号, 日期, 栏目); a
@@ -39,6 +42,8 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
         return "", []  # a sum (a length, a duration) was asked for and the best evidence gives only counts
     if ASKS_DATE.search(question) and not GIVES_DATE.search(text):
         return "", []  # a date was asked for and the best evidence gives none ("近日…")
+    if QUESTION_END.search(text):
+        return "", []  # the span that matches best is a question the passage asks ("票房冠军会是哪家？"): no answer
     if listing and (items := list_items(hit.chunk.text, text)):
         return f"{items}[{n}]", [n]
     return f"{_tidy(text)}[{n}]", [n]

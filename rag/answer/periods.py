@@ -1,10 +1,13 @@
 """Which period is a fact about? A question can name a year (2024年), a part of a year (第二季度, 二季度, 上半年,
-前三季度, 全年) or both; an answer taken from another period's fact is a near miss (``other_period``):
+前三季度, 全年, 春季) or both; an answer taken from another period's fact is a near miss (``other_period``):
 
 * the sentence the answer's figure comes from names another part of the year before the figure, and not the asked
   one ("英特尔在2022年第四季度的总收入为140亿美元" for 全年营收);
 * the sentences name no period of the asked kind, and the article's title names another — a statistics table's
-  rows ("七一路街道：活动场次86场") carry no period, the table's title ("2024年第一季度各街道志愿服务统计表") does.
+  rows ("七一路街道：活动场次86场") carry no period, the table's title ("2024年第一季度各街道志愿服务统计表") does;
+* the sentences and the title name no part of the year, and the rest of the cited passage names only another one
+  ("…共发放征兵宣传手册300余份。接下来，该街道将持续开展2024年春季征兵宣传工作" for 2024年秋季). Only for parts of
+  a year: an article of one year often names others in passing (较2022年增长), one of a season or quarter seldom.
 
 A year named in the answer's sentences is left to ``subjects.other_year`` (a sentence's own year outranks its
 article's title). "本季度", "今年" in the sentence are the article's own period, so its title's; "去年", "上季度" are
@@ -23,6 +26,8 @@ YEAR, PART = "year", "part of the year"
 QUARTER_RE = re.compile(r"(前)?第?\s*([一二三四1-4])\s*季度")
 HALF_RE = re.compile(r"([上下])半年")
 WHOLE_YEAR_RE = re.compile(r"全年")
+SEASON_RE = re.compile(r"([春夏秋冬]{1,2})季")  # 春季, 秋冬季 (both seasons)
+SEASONS = {"春": "S1", "夏": "S2", "秋": "S3", "冬": "S4"}
 # periods named from the text's own date: "本季度", "今年" are the article's own (its title's, when the title names
 # one); "去年", "上季度" are another, by an offset this module does not resolve (no opinion)
 OWN = {YEAR: re.compile(r"今年|本年|当年"), PART: re.compile(r"本季度|该季度|当季")}
@@ -34,6 +39,7 @@ class OtherPeriod:
     asked: str  # the period the question names: 第二季度
     given: str  # the period the answer's source is about: 第一季度
     title: str | None  # the title that names it, when the answer's sentences name none
+    passage: bool = False  # named only elsewhere in the cited passage (neither the sentences nor the title)
 
 
 def periods(text: str) -> dict[str, dict[str, str]]:
@@ -50,6 +56,9 @@ def periods(text: str) -> dict[str, dict[str, str]]:
         out.setdefault(PART, {}).setdefault("H1" if m.group(1) == "上" else "H2", m.group(0))
     for m in WHOLE_YEAR_RE.finditer(text):
         out.setdefault(PART, {}).setdefault("Y", m.group(0))
+    for m in SEASON_RE.finditer(text):
+        for season in m.group(1):
+            out.setdefault(PART, {}).setdefault(SEASONS[season], season + "季")
     return out
 
 
@@ -76,9 +85,16 @@ def _passage_period(answer: str, question: str, title: str, text: str, kind: str
     if any(named):
         return None
     in_title = periods(title or "").get(kind, {})
-    if not in_title or in_title.keys() & wanted.keys():
+    if in_title:
+        if in_title.keys() & wanted.keys():
+            return None
+        return OtherPeriod(next(iter(wanted.values())), next(iter(in_title.values())), title)
+    if kind != PART or OWN[kind].search(text) or OFFSET[kind].search(text):
         return None
-    return OtherPeriod(next(iter(wanted.values())), next(iter(in_title.values())), title)
+    in_text = periods(text).get(kind, {})  # the rest of the passage: one season's campaign, one quarter's report
+    if not in_text or in_text.keys() & wanted.keys():
+        return None
+    return OtherPeriod(next(iter(wanted.values())), next(iter(in_text.values())), None, passage=True)
 
 
 def other_period(answer: str, question: str, cited: list[tuple[str, str]]) -> OtherPeriod | None:

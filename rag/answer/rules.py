@@ -243,7 +243,8 @@ class AnswerOfAnotherYear(NearMiss):
 class AnswerOfAnotherPeriod(NearMiss):
     """The question names a period (2024年, 第二季度, 上半年, 全年) and the answer's figure is another period's: its
     sentence names another part of the year before it ("第四季度的总收入为140亿美元" for 全年营收), or its sentences
-    name none and every cited article's title names another ("2024年第一季度各街道志愿服务统计表" for 第二季度) —
+    name none and every cited article's title names another ("2024年第一季度各街道志愿服务统计表" for 第二季度), or
+    neither does and the rest of the passage names only another part of the year (2024年春季征兵 for 秋季) —
     refuse. Not for a date question (its answer has its own date)."""
     name = "answer_of_another_period"
     find = staticmethod(other_period)
@@ -253,7 +254,8 @@ class AnswerOfAnotherPeriod(NearMiss):
         return not e.intent.date
 
     def reason(self, found) -> str:
-        where = f"《{found.title}》" if found.title else "the answer's source sentence"
+        where = (f"《{found.title}》" if found.title else "the answer's passage" if found.passage
+                 else "the answer's source sentence")
         return f"{where} is about {found.given}, not {found.asked}"
 
 

@@ -45,6 +45,13 @@ def test_extractive_refuses_a_number_it_cannot_give():
     assert extractive_answer("有多少名网格员参加夜间巡逻？", hits) == ("", [])
 
 
+def test_extractive_does_not_quote_a_question_as_the_answer():
+    hits = [hit("春节档十几部电影涵盖了喜剧、剧情、战争、动画等类型。2022年春节档票房冠军会是哪部电影？")]
+    assert extractive_answer("2022年春节档票房冠军是哪部电影？", hits) == ("", [])
+    hits = [hit("2022年春节档票房冠军是哪部电影？是《长津湖之水门桥》。")]
+    assert "长津湖之水门桥" in extractive_answer("2022年春节档票房冠军是哪部电影？", hits)[0]
+
+
 def test_metadata_answer_from_passage_metadata():
     c = Chunk(source="001.txt", article_no=4, text="太康县举行“中国好人”系列宣传摄影展活动。", start=0, end=20,
               title="太康县举行“中国好人”系列宣传摄影展活动", section="【文明时讯】", bulletin="周口精神文明建设简报",

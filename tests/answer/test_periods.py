@@ -5,6 +5,8 @@ from rag.answer.periods import PART, YEAR, other_period, periods
 
 TABLE = "七一路街道：活动场次86场，参与人次2150人次。\n人民路街道：活动场次74场，参与人次1830人次。"
 Q1_TABLE = "2024年第一季度各街道志愿服务统计表"
+CAMPAIGN = ("截至目前，该街道共发放征兵宣传手册300余份，为50多名适龄青年讲解征兵政策。接下来，该街道将持续开展"
+            "2024年春季征兵宣传工作。")
 INTEL = "英特尔在2022年第四季度的总收入为140亿美元，同比下降32%。英特尔2022年全年营收为631亿美元。"
 
 
@@ -18,6 +20,9 @@ INTEL = "英特尔在2022年第四季度的总收入为140亿美元，同比下�
     ("2000名志愿者", {}),  # a count, not a year
     ("全年营收", {PART: {"Y"}}),
     ("今年以来", {}),  # a year named from the text's own date is none of these
+    ("2024年春季征兵", {YEAR: {"2024"}, PART: {"S1"}}),
+    ("秋冬季大气污染防治", {PART: {"S3", "S4"}}),
+    ("春节期间", {}),  # a holiday, not a season
 ])
 def test_periods(text, expected):
     assert {k: set(v) for k, v in periods(text).items()} == expected
@@ -52,6 +57,14 @@ def test_periods(text, expected):
     # a title naming no period, or the asked one: no opinion
     ("2024年第二季度七一路街道开展了多少场活动？", "86场", [("各街道志愿服务统计表", TABLE)], None),
     ("第二季度七一路街道开展了多少场活动？", "86场", [(Q1_TABLE, TABLE), ("2024年第二季度统计表", TABLE)], None),
+    # the sentence and the title name no part of the year; the rest of the passage names only another one
+    ("搬口街道2024年秋季征兵宣传发放了多少份手册？", "300余份", [("以征兵宣传激发参军热情", CAMPAIGN)],
+     ("秋季", "春季")),
+    ("搬口街道2024年春季征兵宣传发放了多少份手册？", "300余份", [("以征兵宣传激发参军热情", CAMPAIGN)], None),
+    ("搬口街道秋季征兵宣传发放了多少份手册？", "300余份", [("", "共发放手册300余份。本季度征兵工作持续开展。")], None),
+    ("2024年秋季搬口街道发放了多少份手册？", "300余份", [("", "共发放手册300余份。")], None),  # names none
+    # … not for years: an article of one year names others in passing
+    ("2024年搬口街道发放了多少份手册？", "300余份", [("", "共发放手册300余份，较2023年增加50份。")], None),
     # a question naming no period
     ("七一路街道开展了多少场活动？", "86场", [(Q1_TABLE, TABLE)], None),
     ("七一路街道开展了多少场活动？", "86场", [], None),

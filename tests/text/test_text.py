@@ -66,6 +66,18 @@ def test_content_tokens_drop_question_words():
     assert len(toks) == len(set(toks))
 
 
+@pytest.mark.parametrize("question, dropped, kept", [
+    ("川汇区那位退伍老兵叫什么名字？", ["那位", "名字"], ["川汇区", "退伍", "老兵"]),
+    ("盲人节那次活动里，视障读者看了哪部片子？", ["那次", "哪部"], ["视障", "读者", "片子"]),
+    ("那家企业的名称是啥？", ["名称", "啥"], ["企业"]),
+    ("此次活动每年举办几场？", ["此次"], ["每年"]),  # 每年 is how often, not a pointer
+    ("该项目投资多少？", [], ["项目", "投资"]),
+])
+def test_content_tokens_drop_pointers_and_name_frames(question, dropped, kept):
+    toks = content_tokens(question)
+    assert not set(dropped) & set(toks) and set(kept) <= set(toks)
+
+
 def test_person_names():
     assert "李明" in person_names("会议由副县长李明主持。")
 
