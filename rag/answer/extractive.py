@@ -12,7 +12,7 @@ from .question import (ASKS_DATE, ASKS_NUMBER, GIVES_DATE, HAS_NUMBER, UNIT_ASKE
 from .tuning import TUNING
 
 
-QUESTION_END = re.compile(r"[？?]\s*$")
+QUESTION_END = re.compile(r"[？?][”’\"'）)]*\s*$")
 
 
 def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple[str, list[int]]:
@@ -26,6 +26,8 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
     best = None
     for n, h in enumerate(hits, 1):
         s, e, score = best_window(toks, h.chunk.text, budget, idf, question, h.chunk.title or "")
+        if QUESTION_END.search(h.chunk.text[s:e]):
+            continue  # the span that matches best is a question the passage asks ("票房冠军会是哪家？"): no answer
         score -= 0.03 * (n - 1)
         if best is None or score > best[0]:
             best = (score, n, h.chunk.text[s:e].strip(), h)
@@ -42,8 +44,6 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
         return "", []  # a sum (a length, a duration) was asked for and the best evidence gives only counts
     if ASKS_DATE.search(question) and not GIVES_DATE.search(text):
         return "", []  # a date was asked for and the best evidence gives none ("近日…")
-    if QUESTION_END.search(text):
-        return "", []  # the span that matches best is a question the passage asks ("票房冠军会是哪家？"): no answer
     if listing and (items := list_items(hit.chunk.text, text)):
         return f"{items}[{n}]", [n]
     return f"{_tidy(text)}[{n}]", [n]

@@ -23,15 +23,19 @@ from .subjects import SENTENCE_END, YEAR_RE, full_year, source_clauses
 
 YEAR, PART = "year", "part of the year"
 # a quarter (第二季度, 二季度, 2季度), quarters to date (前三季度), half years (上半年) and the whole year (全年)
-QUARTER_RE = re.compile(r"(前)?第?\s*([一二三四1-4])\s*季度")
+QUARTER_RE = re.compile(r"(?<![上下])(前)?第?\s*([一二三四1-4])\s*季度")  # not 上一季度 / 下一季度 (offsets)
 HALF_RE = re.compile(r"([上下])半年")
 WHOLE_YEAR_RE = re.compile(r"全年")
-SEASON_RE = re.compile(r"([春夏秋冬]{1,2})季")  # 春季, 秋冬季 (both seasons)
+SEASON_RE = re.compile(r"([春夏秋冬]{1,2})季(?![奥运风学])")  # 春季, 秋冬季 (both); not 冬季奥运会, 夏季风, 秋季学期
 SEASONS = {"春": "S1", "夏": "S2", "秋": "S3", "冬": "S4"}
 # periods named from the text's own date: "本季度", "今年" are the article's own (its title's, when the title names
 # one); "去年", "上季度" are another, by an offset this module does not resolve (no opinion)
 OWN = {YEAR: re.compile(r"今年|本年|当年"), PART: re.compile(r"本季度|该季度|当季")}
-OFFSET = {YEAR: re.compile(r"去年|上年|前年|明年|过去一年|上一年"), PART: re.compile(r"上季度|上一季度|下季度")}
+OFFSET = {YEAR: re.compile(r"去年|上年|前年|明年|过去一年|上一年"),
+          PART: re.compile(r"上季度|上一季度|下季度|下一季度")}
+# the passage fallback compares a part of the year only with another of its size (a season with a season, a
+# quarter with a quarter): 春季招聘会 inside a 上半年 total, or 全年任务 mentioned in passing, is no other period
+SIZE = {"Q": "quarter", "H": "half", "S": "season"}
 
 
 @dataclass(frozen=True)
@@ -89,19 +93,41 @@ def _passage_period(answer: str, question: str, title: str, text: str, kind: str
         if in_title.keys() & wanted.keys():
             return None
         return OtherPeriod(next(iter(wanted.values())), next(iter(in_title.values())), title)
-    if kind != PART or OWN[kind].search(text) or OFFSET[kind].search(text):
+    return _elsewhere_in_passage(answer, question, text, kind, wanted)
+
+
+def _size(key: str) -> str | None:
+    """A part of the year's size ("Q2" → quarter); None for quarters to date (前三季度) and the whole year."""
+    return None if key.startswith("前") else SIZE.get(key[0])
+
+
+def _elsewhere_in_passage(answer: str, question: str, text: str, kind: str,
+                          wanted: dict[str, str]) -> OtherPeriod | None:
+    """The one other part of the year, of the asked one's size, that the rest of the passage (without the
+    answer's own sentences) names — one season's campaign, one quarter's report; None for years, for a passage
+    naming the asked one, several or none, or one dating by its own date or an offset (本季度, 去年春季)."""
+    if kind != PART:
         return None
-    in_text = periods(text).get(kind, {})  # the rest of the passage: one season's campaign, one quarter's report
-    if not in_text or in_text.keys() & wanted.keys():
+    rest = text
+    for sentence in source_clauses(answer, question, text, SENTENCE_END):
+        rest = rest.replace(sentence, "")
+    if any(pattern.search(rest) for pattern in (*OWN.values(), *OFFSET.values())):
         return None
-    return OtherPeriod(next(iter(wanted.values())), next(iter(in_text.values())), None, passage=True)
+    named = periods(rest).get(kind, {})
+    if named.keys() & wanted.keys():
+        return None
+    sizes = {_size(k) for k in wanted} - {None}
+    same = {k: v for k, v in named.items() if _size(k) in sizes}
+    if len(same) != 1:
+        return None
+    return OtherPeriod(next(iter(wanted.values())), next(iter(same.values())), None, passage=True)
 
 
 def other_period(answer: str, question: str, cited: list[tuple[str, str]]) -> OtherPeriod | None:
     """The period asked and the one the answer's source is about, when the question names a period and every
     cited passage ((title, text) pairs) gives the answer from another period of that kind — in the sentence
-    before the answer's figure, else in its title. None when the question names no period or a cited passage
-    names the asked one or none (no opinion)."""
+    before the answer's figure, else in its title, else (a part of the year) in the rest of its passage. None when
+    the question names no period or a cited passage names the asked one or none (no opinion)."""
     for kind, wanted in periods(question).items():
         found = [_passage_period(answer, question, title, text, kind, wanted) for title, text in cited]
         if found and all(found):

@@ -21,10 +21,11 @@ STOPWORDS = set("""
 我 我们 你 您 他 她 它 他们 呀 哦 还 又 也 都 就 能 会 要 可以 举办 开展 召开 进行 活动 工作 什么样 主要 具体 分别 共 一共 总共
 """.split())
 # "那位…的老兵叫什么名字": a demonstrative with its classifier points at the topic without being part of it, and
-# 名字 / 名称 / 啥 only say a name is asked. Colloquial questions carry them; the passages never do, so counted as
-# topic words they lowered a paraphrase's coverage below the relevance gate's and the retry's thresholds
+# 名字 / 名称 only say a name is asked. Colloquial questions carry them and the passage holding the answer seldom
+# does, so counted as topic words they lowered a paraphrase's coverage below the relevance gate's and the retry's
+# thresholds (sample dev q211)
 DEMONSTRATIVE_RE = re.compile(r"[这那哪此该][位次场支些项种家个部件条批份届所座]")
-FRAME_WORDS = {"名字", "名称", "啥"}
+FRAME_WORDS = {"名字", "名称"}
 
 
 def _jieba():

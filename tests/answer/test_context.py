@@ -50,6 +50,10 @@ def test_extractive_does_not_quote_a_question_as_the_answer():
     assert extractive_answer("2022年春节档票房冠军是哪部电影？", hits) == ("", [])
     hits = [hit("2022年春节档票房冠军是哪部电影？是《长津湖之水门桥》。")]
     assert "长津湖之水门桥" in extractive_answer("2022年春节档票房冠军是哪部电影？", hits)[0]
+    # a question in quotes is a question too; a passage below it may still hold the answer
+    hits = [hit("记者问：“2022年春节档票房冠军会是哪部电影？”"), hit("2022年春节档票房冠军是《长津湖之水门桥》。")]
+    text, used = extractive_answer("2022年春节档票房冠军是哪部电影？", hits)
+    assert "长津湖之水门桥" in text and used == [2]
 
 
 def test_metadata_answer_from_passage_metadata():

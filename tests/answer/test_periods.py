@@ -23,6 +23,8 @@ INTEL = "英特尔在2022年第四季度的总收入为140亿美元，同比下�
     ("2024年春季征兵", {YEAR: {"2024"}, PART: {"S1"}}),
     ("秋冬季大气污染防治", {PART: {"S3", "S4"}}),
     ("春节期间", {}),  # a holiday, not a season
+    ("冬季奥运会、夏季风、秋季学期", {}),  # names, not seasons
+    ("下一季度将继续开展", {}),  # an offset, not the first quarter
 ])
 def test_periods(text, expected):
     assert {k: set(v) for k, v in periods(text).items()} == expected
@@ -63,6 +65,16 @@ def test_periods(text, expected):
     ("搬口街道2024年春季征兵宣传发放了多少份手册？", "300余份", [("以征兵宣传激发参军热情", CAMPAIGN)], None),
     ("搬口街道秋季征兵宣传发放了多少份手册？", "300余份", [("", "共发放手册300余份。本季度征兵工作持续开展。")], None),
     ("2024年秋季搬口街道发放了多少份手册？", "300余份", [("", "共发放手册300余份。")], None),  # names none
+    # … only the rest of the passage: a comparison in the answer's own sentence says nothing of its period
+    ("第二季度搬口街道发放了多少份手册？", "300余份", [("", "共发放手册300余份，比第一季度增加50份。")], None),
+    # … nor a period named by an offset, several periods, or one of another size
+    ("秋季搬口街道发放了多少份手册？", "300余份", [("", "共发放手册300余份。较去年春季增加50份。")], None),
+    ("秋季搬口街道发放了多少份手册？", "300余份", [("", "共发放手册300余份。春季和夏季分别发放100份。")], None),
+    ("上半年共举办多少场招聘会？", "20场", [("", "共举办招聘会20场。其中春季招聘会8场。")], None),
+    ("第二季度共举办多少场招聘会？", "20场", [("", "共举办招聘会20场。完成全年任务的一半。")], None),
+    ("第二季度共举办多少场招聘会？", "20场", [("", "共举办招聘会20场。下一季度将继续开展。")], None),
+    ("北京冬季奥运会共有多少名志愿者？", "1.8万名", [("", "北京冬奥会共有1.8万名志愿者。曾服务2008年夏季奥运会。")],
+     None),
     # … not for years: an article of one year names others in passing
     ("2024年搬口街道发放了多少份手册？", "300余份", [("", "共发放手册300余份，较2023年增加50份。")], None),
     # a question naming no period

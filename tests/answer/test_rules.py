@@ -184,6 +184,13 @@ def test_answer_of_another_period(question, draft, title, refused):
     assert v is None or "第一季度" in v.reason
 
 
+def test_answer_of_another_period_named_elsewhere_in_the_passage():
+    passage = "截至目前，该街道共发放征兵宣传手册300余份。接下来，该街道将持续开展2024年春季征兵宣传工作。"
+    v = AnswerOfAnotherPeriod()(Draft("发放了300余份[1]。", refused=False),
+                                evidence("2024年秋季征兵宣传发放了多少份手册？", [passage], title="搬口街道"))
+    assert v is not None and v.action is Action.REFUSE and v.reason == "the answer's passage is about 春季, not 秋季"
+
+
 ROLE_MEETING = "8月2日，我市召开推进会。市委常委、宣传部长王少青出席会议并代表市委表态发言。副市长刘颖参加会议。"
 
 
