@@ -78,7 +78,8 @@ def _passage_period(answer: str, question: str, title: str, text: str, kind: str
     """The other period of ``kind`` this cited passage's part of the answer is about; None when it names the
     asked one, names none, or its sentences disagree."""
     figures = [n for n in NUMBER_RE.findall(answer) if not has_number(n, question)]
-    before = [_before_figure(s, figures) for s in source_clauses(answer, question, text, SENTENCE_END)]
+    sentences = source_clauses(answer, question, text, SENTENCE_END)
+    before = [_before_figure(s, figures) for s in sentences]
     if any(OFFSET[kind].search(b) for b in before):
         return None
     named = [{} if OWN[kind].search(b) else periods(b).get(kind, {}) for b in before]  # 本季度: the title's
@@ -93,7 +94,7 @@ def _passage_period(answer: str, question: str, title: str, text: str, kind: str
         if in_title.keys() & wanted.keys():
             return None
         return OtherPeriod(next(iter(wanted.values())), next(iter(in_title.values())), title)
-    return _elsewhere_in_passage(answer, question, text, kind, wanted)
+    return _elsewhere_in_passage(sentences, text, kind, wanted)
 
 
 def _size(key: str) -> str | None:
@@ -101,15 +102,14 @@ def _size(key: str) -> str | None:
     return None if key.startswith("前") else SIZE.get(key[0])
 
 
-def _elsewhere_in_passage(answer: str, question: str, text: str, kind: str,
-                          wanted: dict[str, str]) -> OtherPeriod | None:
+def _elsewhere_in_passage(sentences: list[str], text: str, kind: str, wanted: dict[str, str]) -> OtherPeriod | None:
     """The one other part of the year, of the asked one's size, that the rest of the passage (without the
-    answer's own sentences) names — one season's campaign, one quarter's report; None for years, for a passage
+    answer's own ``sentences``) names — one season's campaign, one quarter's report; None for years, for a passage
     naming the asked one, several or none, or one dating by its own date or an offset (本季度, 去年春季)."""
     if kind != PART:
         return None
     rest = text
-    for sentence in source_clauses(answer, question, text, SENTENCE_END):
+    for sentence in sentences:
         rest = rest.replace(sentence, "")
     if any(pattern.search(rest) for pattern in (*OWN.values(), *OFFSET.values())):
         return None

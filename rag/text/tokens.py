@@ -19,13 +19,13 @@ STOPWORDS = set("""
 的 了 是 在 和 与 及 或 有 为 对 于 把 被 让 从 到 等 哪 哪些 哪个 哪里 哪天 哪位 什么 怎么 怎样 如何 多少 几 几个 几次 多 吗 呢
 么 吧 啊 请问 请 问 一下 是否 是不是 谁 何时 何地 什么时候 情况 相关 有关 这 那 这个 那个 其 该 个 名 次 人 年 月 日 上 中 下
 我 我们 你 您 他 她 它 他们 呀 哦 还 又 也 都 就 能 会 要 可以 举办 开展 召开 进行 活动 工作 什么样 主要 具体 分别 共 一共 总共
+名字 名称
 """.split())
-# "那位…的老兵叫什么名字": a demonstrative with its classifier points at the topic without being part of it, and
-# 名字 / 名称 only say a name is asked. Colloquial questions carry them and the passage holding the answer seldom
-# does, so counted as topic words they lowered a paraphrase's coverage below the relevance gate's and the retry's
-# thresholds (sample dev q211)
+# "那位…的老兵叫什么名字": a demonstrative with its classifier points at the topic without being part of it (and
+# 名字 / 名称 above only say a name is asked). Colloquial questions carry them and the passage holding the answer
+# seldom does, so counted as topic words they lowered a paraphrase's coverage below the relevance gate's and the
+# retry's thresholds (sample dev q211)
 DEMONSTRATIVE_RE = re.compile(r"[这那哪此该][位次场支些项种家个部件条批份届所座]")
-FRAME_WORDS = {"名字", "名称"}
 
 
 def _jieba():
@@ -59,7 +59,7 @@ def content_tokens(text: str) -> list[str]:
     """The distinct tokens that carry the topic: no stopwords, no single non-digit characters."""
     out = []
     for t in tokenize(text):
-        if t in STOPWORDS or t in FRAME_WORDS or DEMONSTRATIVE_RE.fullmatch(t):
+        if t in STOPWORDS or DEMONSTRATIVE_RE.fullmatch(t):
             continue
         if len(t) == 1 and not t.isdigit():
             continue
