@@ -135,7 +135,7 @@ class Assistant:
         if isinstance(plan, Compared):
             verdict = Verdict("timeline", Action.REPLACE, Outcome.TIMELINE, plan.text)
         elif not ctx.relevance.relevant:
-            verdict = Verdict("relevance_gate", Action.REFUSE, Outcome.REFUSED)
+            verdict = Verdict("relevance_gate", Action.REFUSE, Outcome.REFUSED, reason=ctx.relevance.lacking())
         elif self.backend == "extractive":
             text = extractive_answer(standalone, ctx.passages)[0]
             verdict = (Verdict("extractive", Action.REPLACE, Outcome.EXTRACTED, text) if text

@@ -3,9 +3,9 @@ refusal without asking the model."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..text import content_tokens
+from ..text import content_tokens, word_chars
 from ..types import Hit
 from .context import coverage, idf_from_hits, sentence_scores
 from .tuning import TUNING
@@ -18,9 +18,26 @@ class Relevance:
     dense: float  # best cosine between the question and a passage
     missing_numbers: list[str]
     relevant: bool
+    missing_quoted: list[str] = field(default_factory=list)  # quoted names of the question no passage holds
+
+    def lacking(self) -> str | None:
+        """Why the gate refused, when it is a number or a quoted name of the question that no passage holds."""
+        names = self.missing_numbers + [f"“{q}”" for q in self.missing_quoted]
+        return f"no passage mentions {'、'.join(names)}" if names else None
 
 
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
+# a name the question puts in quotation marks (a category, a campaign, a slogan: “见义勇为”类, “我们在行动”活动) is
+# copied from a document, so the documents that answer it hold it. Not 《》: an article about a film or a book
+# calls it 该片 / 该书 as often as by its title (RGB query 17's one positive passage never names 《李茂扮太子》)
+QUOTED_RE = re.compile(r"[“\"「『]([^“”\"「」『』]{2,30})[”\"」』]")
+
+
+def missing_quoted(question: str, texts: list[str]) -> list[str]:
+    """The question's quoted names that none of ``texts`` holds (compared without punctuation, spaces or case:
+    “道德文明使者·我们在行动” matches 道德文明使者•我们在行动)."""
+    flat = [word_chars(t).lower() for t in texts]
+    return [q for q in QUOTED_RE.findall(question) if (w := word_chars(q).lower()) and not any(w in f for f in flat)]
 
 
 def judge_relevance(question: str, hits: list[Hit], min_coverage: float = TUNING.min_coverage,
@@ -30,7 +47,8 @@ def judge_relevance(question: str, hits: list[Hit], min_coverage: float = TUNING
     Relevant when enough of the question's content words appear in one passage, or the question is
     close to a passage in embedding space (e5 cosines sit in a narrow band: 0.86 was calibrated on the
     eval set, off-topic questions score about 0.80). Numbers in the question (a year, an issue, a
-    date) must appear in the passages: "2024年…" is not answered by a 2023 figure.
+    date) must appear in the passages: "2024年…" is not answered by a 2023 figure; so must a name it quotes
+    (“见义勇为”类: a list without that category does not answer it).
     """
     toks = content_tokens(question)
     if not hits:
@@ -39,13 +57,14 @@ def judge_relevance(question: str, hits: list[Hit], min_coverage: float = TUNING
     dense = max((h.dense for h in hits if h.dense is not None), default=0.0)
     numbers = [n for n in _NUM_RE.findall(question) if not any(re.search(rf"(?<!\d){re.escape(n)}(?!\d)", t)
                                                                for t in texts)]
+    quoted = missing_quoted(question, texts)
     if not toks:
-        return Relevance(0.0, 0.0, dense, numbers, dense >= min_dense and not numbers)
+        return Relevance(0.0, 0.0, dense, numbers, dense >= min_dense and not numbers and not quoted, quoted)
     idf = idf_from_hits(toks, hits)
     best_cov = max(coverage(toks, t) for t in texts)
     best_sent = max((s.score for h in hits for s in sentence_scores(toks, h.chunk.text, idf)), default=0.0)
-    relevant = (best_cov >= min_coverage or dense >= min_dense) and not numbers
-    return Relevance(best_cov, best_sent, dense, numbers, relevant)
+    relevant = (best_cov >= min_coverage or dense >= min_dense) and not numbers and not quoted
+    return Relevance(best_cov, best_sent, dense, numbers, relevant, quoted)
 
 
 def missing_tokens(question_tokens: list[str], hits: list[Hit]) -> list[str]:

@@ -30,7 +30,8 @@ def test_relevance_gate():
     off = [hit("2023年，示范区信访案件化解群众满意率达到99.01%。", dense=0.80)]
     assert not judge_relevance("如何申请护照？", off).relevant
     rel = judge_relevance("2024年示范区信访案件化解群众满意率是多少？", h)
-    assert not rel.relevant and rel.missing_numbers == ["2024"]
+    assert not rel.relevant and rel.missing_numbers == ["2024"] and rel.lacking() == "no passage mentions 2024"
+    assert judge_relevance("示范区信访案件化解群众满意率是多少？", h).lacking() is None
     assert not judge_relevance("随便问问", []).relevant
 
 
@@ -261,3 +262,26 @@ def test_question_words_match_whatever_their_case(question, text):
     assert missing_tokens(toks, [hit(text)]) == []
     assert coverage(toks, text) == 1.0
     assert max(s.score for s in sentence_scores(toks, text)) == 1.0
+
+
+@pytest.mark.parametrize("question, texts, missing", [
+    ("2023年上半年“河南好人榜”中，我市入选“见义勇为”类榜单的是谁？",
+     ["2023年上半年“河南好人榜”名单公布，我市张某入选“敬业奉献”类。"], ["见义勇为"]),
+    ("市法院“道德文明使者·我们在行动”活动在哪里举行？", ["市法院开展道德文明使者•我们在行动主题活动"], []),
+    ("“创文”“创卫”推进会什么时候召开？", ["全市“创文”“创卫”推进会召开"], []),
+    ("“创文”“创卫”推进会什么时候召开？", ["全市“创文”推进会召开"], ["创卫"]),
+    ("\"iPhone\"发布会在哪天？", ["IPHONE 发布会于9月举行"], []),
+    ("《李茂扮太子》是什么类型的电影？", ["该片是一部喜剧"], []),  # titles: an article says 该片
+    ("示范区信访案件化解率是多少？", ["无关内容"], []),
+])
+def test_missing_quoted(question, texts, missing):
+    from rag.answer.relevance import missing_quoted
+    assert missing_quoted(question, texts) == missing
+
+
+def test_relevance_gate_needs_the_quoted_name():
+    h = [hit("2023年上半年“河南好人榜”名单公布，我市张爱梅入选“敬业奉献”类。")]
+    rel = judge_relevance("2023年上半年“河南好人榜”中，我市入选“见义勇为”类榜单的是谁？", h)
+    assert not rel.relevant and rel.missing_quoted == ["见义勇为"]
+    assert rel.lacking() == "no passage mentions “见义勇为”"
+    assert judge_relevance("2023年上半年“河南好人榜”中，我市入选“敬业奉献”类榜单的是谁？", h).relevant
