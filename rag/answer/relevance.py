@@ -29,15 +29,19 @@ class Relevance:
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 # a name the question puts in quotation marks (a category, a campaign, a slogan: “见义勇为”类, “我们在行动”活动) is
 # copied from a document, so the documents that answer it hold it. Not 《》: an article about a film or a book
-# calls it 该片 / 该书 as often as by its title (RGB query 17's one positive passage never names 《李茂扮太子》)
-QUOTED_RE = re.compile(r"[“\"「『]([^“”\"「」『』]{2,30})[”\"」』]")
+# calls it 该片 / 该书 as often as by its title (RGB query 17's one positive passage never names 《李茂扮太子》). The
+# answer checks' ``checks.QUOTED_RE`` reads 《》 too: a title an answer gives must be in a passage, whatever the question
+QUESTION_QUOTE_RE = re.compile(r"[“\"「『]([^“”\"「」『』]{2,30})[”\"」』]")
 
 
 def missing_quoted(question: str, texts: list[str]) -> list[str]:
     """The question's quoted names that none of ``texts`` holds (compared without punctuation, spaces or case:
     “道德文明使者·我们在行动” matches 道德文明使者•我们在行动)."""
+    quoted = QUESTION_QUOTE_RE.findall(question)
+    if not quoted:  # most questions: no need to flatten every passage
+        return []
     flat = [word_chars(t).lower() for t in texts]
-    return [q for q in QUOTED_RE.findall(question) if (w := word_chars(q).lower()) and not any(w in f for f in flat)]
+    return [q for q in quoted if (w := word_chars(q).lower()) and not any(w in f for f in flat)]
 
 
 def judge_relevance(question: str, hits: list[Hit], min_coverage: float = TUNING.min_coverage,
