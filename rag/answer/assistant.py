@@ -120,15 +120,9 @@ class Assistant:
         """
         t0 = time.monotonic()
         question = clean_question(question)
-        standalone = self.standalone(question, history or [])
-        intent = analyse(standalone, followup=standalone != question)
-        plan = self._timeline(intent, mode, filters) if hits is None else None
-        if isinstance(plan, Resolved):  # "A两天后，…" is asked about A's date + 2 days
-            standalone, intent = plan.question, analyse(plan.question, followup=intent.followup)
-        if hits is None:
-            hits = plan.passages if isinstance(plan, Compared) else self._retrieve(intent, mode, filters)
-        timings = {"retrieve_ms": round((time.monotonic() - t0) * 1000)}
-        ctx = self.context(intent, hits)
+        standalone, plan, ctx = self.prepare(question, history or [], filters, mode, hits)
+        intent = ctx.intent
+        timings = {"retrieve_ms": round((time.monotonic() - t0) * 1000)}  # with choosing the context (~10 ms)
         answer = Answer(question=question, answer="", refused=False, standalone_question=standalone,
                         backend=self.backend, passages=[Citation.from_hit(n, h) for n, h in enumerate(ctx.passages, 1)])
         first = None  # when the model's first token came
@@ -158,6 +152,19 @@ class Assistant:
         if first is None or verdict.outcome is Outcome.BACKEND_DOWN:  # nothing streamed, or a fallback after it
             yield ("\n" if first else "") + answer.answer
         yield answer
+
+    def prepare(self, question: str, history: list[str], filters: Filters | None = None, mode: str = "hybrid",
+                hits: list[Hit] | None = None) -> tuple[str, Compared | Resolved | None, Context]:
+        """Everything before generation: the stand-alone question, its time-order plan (if any) and the context the
+        model will see. ``rag eval --context-only`` scores this alone (no model, except to rewrite a follow-up)."""
+        standalone = self.standalone(question, history)
+        intent = analyse(standalone, followup=standalone != question)
+        plan = self._timeline(intent, mode, filters) if hits is None else None
+        if isinstance(plan, Resolved):  # "A两天后，…" is asked about A's date + 2 days
+            standalone, intent = plan.question, analyse(plan.question, followup=intent.followup)
+        if hits is None:
+            hits = plan.passages if isinstance(plan, Compared) else self._retrieve(intent, mode, filters)
+        return standalone, plan, self.context(intent, hits)
 
     def _timeline(self, intent: Intent, mode: str, filters: Filters | None) -> Compared | Resolved | None:
         """A time-order question answered from the calendar: two events put in order by their dates, or a day

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 
-COMPARE_KEYS = ("hit@1", "hit@5", "mrr@10", "evidence@5", "fact_recall", "correct_cited", "citation_precision",
+COMPARE_KEYS = ("hit@1", "hit@5", "mrr@10", "evidence@5", "facts_shown", "context_chars_p50", "fact_recall", "correct_cited", "citation_precision",
                 "refusal_recall", "refusal_precision", "no_citation", "first_token_ms_p50", "total_ms_p50",
                 "total_ms_p95", "prompt_tokens_p50")
 
@@ -39,11 +39,12 @@ def _overall(report: dict) -> dict:
     for mode, s in report.get("retrieval", {}).items():
         for k, v in s["overall"].items():
             out[f"retrieval.{mode}.{k}"] = v
-    for k, v in report.get("answers", {}).get("overall", {}).items():
-        out[f"answers.{k}"] = v
+    part = "context" if "context" in report else "answers"
+    for k, v in report.get(part, {}).get("overall", {}).items():
+        out[f"{part}.{k}"] = v
     for split, o in report.get("splits", {}).items():
         for k, v in o.items():
-            out[f"answers.{split}.{k}"] = v
+            out[f"{part}.{split}.{k}"] = v
     return out
 
 
@@ -60,12 +61,14 @@ def compare(a: dict, b: dict) -> str:
             lines.append(f"{k:42} {str(va):>9} {str(vb):>9} {'':>9}")
     changed = []
     rows_a = {r["id"]: r for r in a.get("rows", [])}
+    key = "fact_recall" if "answers" in a and "answers" in b else "facts_shown"  # context-only runs: facts shown
     for r in b.get("rows", []):
         ra = rows_a.get(r["id"])
-        if ra and ra.get("fact_recall") is not None and ra.get("fact_recall") != r.get("fact_recall"):
-            changed.append(f"  {r['id']}: fact {ra.get('fact_recall')} → {r.get('fact_recall')}  {r['question'][:40]}")
+        if ra and ra.get(key) is not None and r.get(key) is not None and ra.get(key) != r.get(key):
+            changed.append(f"  {r['id']}: {key} {ra.get(key)} → {r.get(key)}  {r['question'][:40]}")
     if changed:
-        lines += ["", "Questions whose answer changed correctness:"] + changed
+        what = "answer changed correctness" if key == "fact_recall" else "gold facts moved in or out of the context"
+        lines += ["", f"Questions whose {what}:"] + changed
     return "\n".join(lines)
 
 
@@ -123,22 +126,29 @@ def format_table(report: dict) -> str:
         o = s["overall"]
         lines.append(f"{mode:8} {o['n']:>4} {_f(o['hit@1'])} {_f(o['hit@5'])} {_f(o['hit@10'])} {_f(o['mrr@10'], 7)} "
                      f"{_f(o['evidence@5'], 7)}")
+    if "context" in report:
+        lines.append("")
+        lines.append("Context the model would read (answerable questions; shown = gold facts in it; no model asked)")
+        lines.append(f"{'type':13} {'n':>3} {'evid@5':>6} {'shown':>6} {'chars p50':>9}")
+        c = report["context"]
+        parts = list(c["by_type"].items()) + [("OVERALL", c["overall"])]
+        parts += [(f"{split.upper()} part", o) for split, o in report.get("splits", {}).items()]
+        for name, o in parts:
+            chars = "-" if o.get("context_chars_p50") is None else o["context_chars_p50"]
+            lines.append(f"{name:13} {o['n']:>3} {_f(o['evidence@5'])} {_f(o.get('facts_shown'))} {chars:>9}")
     if "answers" in report:
         lines.append("")
-        lines.append("Answers by type")
-        lines.append(f"{'type':13} {'n':>3} {'facts':>6} {'corr+cit':>8} {'cit.prec':>8} {'no-cit':>6} {'refuse-R':>8} "
-                     f"{'evid@5':>6} {'1st p50':>8} {'tot p50':>8} {'tot p95':>8}")
+        lines.append("Answers by type (shown = gold facts in what the model read)")
+        lines.append(f"{'type':13} {'n':>3} {'shown':>6} {'facts':>6} {'corr+cit':>8} {'cit.prec':>8} {'no-cit':>6} "
+                     f"{'refuse-R':>8} {'evid@5':>6} {'1st p50':>8} {'tot p50':>8} {'tot p95':>8}")
         a = report["answers"]
-        for name, o in list(a["by_type"].items()) + [("OVERALL", a["overall"])]:
-            lines.append(f"{name:13} {o['n']:>3} {_f(o['fact_recall'])} {_f(o['correct_cited'], 8)} "
-                         f"{_f(o['citation_precision'], 8)} {o['no_citation']:>6} {_f(o['refusal_recall'], 8)} "
-                         f"{_f(o['evidence@5'])} {_ms(o['first_token_ms_p50'])} {_ms(o['total_ms_p50'])} "
-                         f"{_ms(o['total_ms_p95'])}")
-        for split, o in report.get("splits", {}).items():
-            lines.append(f"{split.upper() + ' part':13} {o['n']:>3} {_f(o['fact_recall'])} {_f(o['correct_cited'], 8)} "
-                         f"{_f(o['citation_precision'], 8)} {o['no_citation']:>6} {_f(o['refusal_recall'], 8)} "
-                         f"{_f(o['evidence@5'])} {_ms(o['first_token_ms_p50'])} {_ms(o['total_ms_p50'])} "
-                         f"{_ms(o['total_ms_p95'])}")
+        parts = list(a["by_type"].items()) + [("OVERALL", a["overall"])]
+        parts += [(f"{split.upper()} part", o) for split, o in report.get("splits", {}).items()]
+        for name, o in parts:
+            lines.append(f"{name:13} {o['n']:>3} {_f(o.get('facts_shown'))} {_f(o['fact_recall'])} "
+                         f"{_f(o['correct_cited'], 8)} {_f(o['citation_precision'], 8)} {o['no_citation']:>6} "
+                         f"{_f(o['refusal_recall'], 8)} {_f(o['evidence@5'])} {_ms(o['first_token_ms_p50'])} "
+                         f"{_ms(o['total_ms_p50'])} {_ms(o['total_ms_p95'])}")
         o = a["overall"]
         lines.append(f"refusal precision {o['refusal_precision']}, prompt tokens p50 {o['prompt_tokens_p50']}, "
                      f"retrieve p50 {o['retrieve_ms_p50']} ms")

@@ -10,15 +10,26 @@ from tqdm import tqdm
 
 from ..answer import clean_question
 from .questions import SPLITS, Question
-from .scoring import score_answer, score_retrieval, summarise
+from ..types import Citation
+from .scoring import score_answer, score_context, score_retrieval, summarise
 
 log = logging.getLogger(__name__)
+CONTEXT_KEYS = ("facts_shown", "context_chars", "passages_shown")
 
 
 def run_eval(assistant, questions: list[Question], out_dir: Path, modes: list[str], answer: bool = True,
-             show_progress: bool | None = None, run_info: dict | None = None) -> dict:
+             show_progress: bool | None = None, run_info: dict | None = None, context_only: bool = False) -> dict:
     """Score every question; per-question results go to ``out_dir/rows.jsonl`` as they finish, so an
-    interrupted run resumes where it stopped (same out_dir)."""
+    interrupted run resumes where it stopped (same out_dir). ``context_only``: instead of answers, score the
+    context the model would read (gold facts shown, characters) without generating: seconds, not minutes, to
+    measure a change to retrieval or passage choice. A follow-up still needs the model to rewrite it, so
+    follow-ups are left out of such a run (logged)."""
+    if context_only:
+        followups = [q.id for q in questions if q.history]
+        if followups:
+            log.warning("context only: %d follow-up question(s) left out (their rewrite needs the model): %s",
+                        len(followups), " ".join(followups))
+        questions = [q for q in questions if not q.history]
     out_dir.mkdir(parents=True, exist_ok=True)
     progress_file = out_dir / "rows.jsonl"
     done: dict[str, dict] = {}
@@ -42,7 +53,11 @@ def run_eval(assistant, questions: list[Question], out_dir: Path, modes: list[st
             for mode in modes:
                 hits = assistant.retriever.retrieve(standalone, k=10, mode=mode, filters=q.search_filters())
                 row[mode] = score_retrieval(q, hits)
-            if answer:
+            if context_only:
+                _, _, ctx = assistant.prepare(clean_question(q.question), [], q.search_filters())
+                row.update(score_context(q, [Citation.from_hit(n, h) for n, h in enumerate(ctx.passages, 1)],
+                                         ctx.intent.with_meta))
+            elif answer:
                 ans = assistant.ask(q.question, history=q.history, filters=q.search_filters())
                 row.update(score_answer(q, ans))
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -51,9 +66,15 @@ def run_eval(assistant, questions: list[Question], out_dir: Path, modes: list[st
     rows = [done[q.id] for q in questions if q.id in done]
     report = {"run": run_info or {}, "retrieval": {}, "rows": rows}
     for mode in modes:
-        mode_rows = [{**{k: v for k, v in r.items() if k not in modes}, **r.get(mode, {})} for r in rows]
+        mode_rows = [{**{k: v for k, v in r.items() if k not in modes and k not in CONTEXT_KEYS}, **r.get(mode, {})}
+                     for r in rows]  # the context was chosen from the main mode's passages only
         report["retrieval"][mode] = summarise(mode_rows, with_answers=False)
-    if answer:
+    if context_only:
+        ctx_rows = [{**r, **r.get(modes[0], {})} for r in rows]
+        report["context"] = summarise(ctx_rows, with_answers=False)
+        report["splits"] = {split: summarise([r for r in ctx_rows if r.get("split") == split], with_answers=False)
+                            ["overall"] for split in SPLITS if any(r.get("split") == split for r in ctx_rows)}
+    elif answer:
         main_mode = modes[0]
         ans_rows = [{**r, **r.get(main_mode, {})} for r in rows]
         report["answers"] = summarise(ans_rows, with_answers=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..types import issue_label
 from .questions import TYPES, Question
 
 
@@ -51,11 +52,41 @@ def score_retrieval(q: Question, hits) -> dict:
     return row
 
 
+def shown_text(passages, with_meta: bool) -> str:
+    """What the model read of ``passages`` (citations): their text, and their titles when the question asked about
+    the publication (only then are titles in the prompt)."""
+    return "\n".join((_meta(c) + "\n" if with_meta else "") + c.text for c in passages)
+
+
+def _meta(c) -> str:
+    """A citation's title, bulletin, issue, date and section, as the prompt's passage label writes them."""
+    date = None
+    if c.date and c.date.count("-") == 2:
+        y, m, d = c.date.split("-")
+        date = f"{int(y)}年{int(m)}月{int(d)}日" if y.isdigit() and m.isdigit() and d.isdigit() else c.date
+    return "，".join(b for b in (c.title, c.bulletin, issue_label(c.issue), date, c.section) if b)
+
+
+def score_context(q: Question, passages, with_meta: bool) -> dict:
+    """Were the gold facts in what the model read? ``facts_shown`` separates a miss of the context (the answer
+    was never shown) from a miss of the model (shown, answered wrong or refused)."""
+    text = shown_text(passages, with_meta)
+    row = {"context_chars": len(text), "passages_shown": len(passages)}
+    if q.answerable:
+        row["facts_shown"] = float(all_facts(q.facts, text))
+    return row
+
+
 def score_answer(q: Question, ans) -> dict:
     cited_sources = [c.source for c in ans.citations]
     row = {"answer": ans.answer, "refused": ans.refused, "citations": cited_sources,
            "fallback": ans.fallback, "outcome": ans.outcome.value, "prompt_tokens": ans.prompt_tokens, **{k: v for k, v in ans.timings.items()}}
+    from ..answer.question import wants_metadata
+
+    shown = shown_text(ans.passages, wants_metadata(ans.standalone_question or ans.question))
+    row["context_chars"] = len(shown)
     if q.answerable:
+        row["facts_shown"] = float(all_facts(q.facts, shown))
         row["fact_recall"] = float(all_facts(q.facts, ans.answer))
         row["cites_gold"] = float(any(s in q.sources for s in cited_sources))
         row["correct_cited"] = float(row["fact_recall"] and row["cites_gold"])
@@ -81,6 +112,9 @@ def summarise(rows: list[dict], with_answers: bool) -> dict:
         out = {"n": len(rs)}
         for k in ("hit@1", "hit@5", "hit@10", "mrr@10", "evidence@5"):
             out[k] = _mean(ans, k)
+        if any("context_chars" in r or "facts_shown" in r for r in rs):  # answers and context-only runs
+            out["facts_shown"] = _mean(ans, "facts_shown")
+            out["context_chars_p50"] = percentile([r.get("context_chars") for r in rs], 50)
         if with_answers:
             for k in ("fact_recall", "correct_cited", "citation_precision"):
                 out[k] = _mean(ans, k)

@@ -21,12 +21,13 @@ def test_eval_extractive_on_a_10_question_slice(settings, tmp_path):
     r = runner.invoke(main, ["eval", "--llm", "extractive", "--limit", "10", "--out", str(out)], env=_env(settings),
                       catch_exceptions=False)
     assert r.exit_code == 0, r.output
-    assert "hybrid" in r.stdout and "OVERALL" in r.stdout
+    assert "hybrid" in r.stdout and "OVERALL" in r.stdout and "shown" in r.stdout
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert len(report["rows"]) == 10 and report["run"]["backend"] == "extractive"
     assert set(report["retrieval"]) == {"hybrid", "dense", "bm25"}
     o = report["answers"]["overall"]
     assert o["n"] == 10 and 0 <= o["fact_recall"] <= 1 and o["hit@5"] > 0.5
+    assert o["fact_recall"] <= o["facts_shown"] <= 1 and o["context_chars_p50"] > 0  # a fact answered was shown
     assert (out / "report.md").read_text(encoding="utf-8").startswith("# rag eval report")
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.startswith("<!doctype html>") and "<svg" in page and "q001" in page
@@ -89,3 +90,30 @@ def test_the_question_set_is_split_evenly_by_type():
     for t, n in Counter(q.type for q in qs).items():
         dev = sum(1 for q in qs if q.type == t and q.split == "dev")
         assert dev - (n - dev) in (0, 1), t
+
+
+def test_context_only_scores_what_the_model_would_read(settings, tmp_path):
+    """`--context-only`: the context of every question scored without generating (a model backend's context:
+    its windows, not the extractive answerer's), both parts shown; its facts_shown matches what an answering run
+    of the same backend reports for the same questions."""
+    runner = CliRunner()
+    assert runner.invoke(main, ["index"], env=_env(settings)).exit_code == 0
+    out = tmp_path / "ctx"
+    r = runner.invoke(main, ["eval", "--llm", "local", "--context-only", "--limit", "12", "--out", str(out)],
+                      env=_env(settings), catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "Context the model would read" in r.stdout and "DEV part" in r.stdout and "Answers" not in r.stdout
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["run"]["context_only"] is True and "answers" not in report
+    rows = report["rows"]
+    assert len(rows) == 12 and all("answer" not in row for row in rows)
+    answerable = [row for row in rows if row["answerable"]]
+    assert answerable and all(row["facts_shown"] in (0.0, 1.0) and row["context_chars"] > 0 for row in answerable)
+    assert 0.5 <= report["context"]["overall"]["facts_shown"] <= 1.0
+    assert "facts_shown" not in report["retrieval"]["dense"]["overall"]  # the context came from hybrid only
+    cmp = runner.invoke(main, ["eval", "--compare", str(out / "report.json"), str(out / "report.json")],
+                        env=_env(settings))
+    assert "context.facts_shown" in cmp.stdout and "context.dev.facts_shown" in cmp.stdout
+    bad = runner.invoke(main, ["eval", "--context-only", "--retrieval-only", "--out", str(tmp_path / "x")],
+                        env=_env(settings))
+    assert bad.exit_code != 0 and "--context-only" in bad.output

@@ -86,3 +86,34 @@ def test_load_questions_rejects_an_unknown_split(tmp_path):
     p.write_text('{"id": "a", "question": "问？", "facts": [], "sources": [], "split": "train"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="split"):
         load_questions(p)
+
+
+def _cited(text, title="某局开展志愿活动", issue="17", date="2023-06-20"):
+    from rag.types import Citation
+
+    return Citation(1, "a.txt", "周口精神文明建设简报", issue, date, None, title, text, 0, len(text), 1.0)
+
+
+@pytest.mark.parametrize("facts, passages, with_meta, shown", [
+    ([["500余份"]], [_cited("共发放宣传册500余份")], False, 1.0),
+    ([["500余份"], ["30余条"]], [_cited("共发放宣传册500余份")], False, 0.0),  # every fact, as fact_recall
+    ([["500余份"], ["30余条"]], [_cited("共发放宣传册500余份"), _cited("解答法律问题30余条")], False, 1.0),
+    ([["志愿活动"]], [_cited("共发放宣传册500余份")], False, 0.0),  # the title is not in the prompt…
+    ([["志愿活动"]], [_cited("共发放宣传册500余份")], True, 1.0),  # …unless the question asks about the publication
+    ([["第17期"]], [_cited("共发放宣传册500余份")], True, 1.0),
+    ([["2023年6月20日"]], [_cited("共发放宣传册500余份")], True, 1.0),
+    ([["500余份"]], [], False, 0.0),
+])
+def test_score_context_facts_shown(facts, passages, with_meta, shown):
+    from rag.eval.scoring import score_context
+
+    q = Question(id="x", question="发放了多少份？", facts=facts, sources=["a.txt"], titles=[], type="number")
+    row = score_context(q, passages, with_meta)
+    assert row["facts_shown"] == shown and row["passages_shown"] == len(passages)
+
+
+def test_score_context_unanswerable_has_no_facts_shown():
+    from rag.eval.scoring import score_context
+
+    q = Question(id="x", question="有多少名网格员？", facts=[], sources=[], titles=[], type="unanswerable")
+    assert "facts_shown" not in score_context(q, [_cited("组织网格员开展夜间巡逻")], False)
