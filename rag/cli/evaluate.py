@@ -53,6 +53,8 @@ def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, con
     from ..eval import compare as compare_reports
     from ..eval import format_table, load_questions, run_eval, write_reports
 
+    if context_only and retrieval_only:
+        fail("--context-only and --retrieval-only are two different runs: give one")
     if compare:
         a, b = (json.loads(p.read_text(encoding="utf-8")) for p in compare)
         click.echo(compare_reports(a, b))
@@ -98,8 +100,6 @@ def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, con
         assistant = Assistant(settings)
     except BulletinIndexError as exc:
         fail(str(exc))
-    if context_only and retrieval_only:
-        fail("--context-only and --retrieval-only are two different runs: give one")
     if not retrieval_only and not context_only:
         if settings.llm == "local":
             click.echo("Loading the local model…", err=True)
@@ -114,8 +114,11 @@ def eval_cmd(ctx, dataset, questions_path, limit, llm, mode, retrieval_only, con
                 "split": split, "llama_build": _llama_build(settings),
                 "started": stamp}
     run_info["context_only"] = context_only
-    report = run_eval(assistant, questions, out_dir, modes, answer=not retrieval_only, run_info=run_info,
-                      context_only=context_only)
+    try:
+        report = run_eval(assistant, questions, out_dir, modes, answer=not retrieval_only, run_info=run_info,
+                          context_only=context_only)
+    except ValueError as exc:  # the --out folder holds another kind of run
+        fail(str(exc))
     json_path, md_path, html_path = write_reports(report, out_dir)
     click.echo(format_table(report))
     click.echo(f"\nReports: {json_path}, {md_path}, {html_path}", err=True)

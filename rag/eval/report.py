@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 
-COMPARE_KEYS = ("hit@1", "hit@5", "mrr@10", "evidence@5", "facts_shown", "context_chars_p50", "fact_recall", "correct_cited", "citation_precision",
+COMPARE_KEYS = ("hit@1", "hit@5", "mrr@10", "evidence@5", "facts_shown", "context_chars_p50", "fact_recall",
+                "correct_cited", "citation_precision",
                 "refusal_recall", "refusal_precision", "no_citation", "first_token_ms_p50", "total_ms_p50",
                 "total_ms_p95", "prompt_tokens_p50")
+SHOWN_KEYS = ("facts_shown", "context_chars_p50")  # a context-only run and an answering run both report these
 
 
 def write_reports(report: dict, out_dir: Path) -> tuple[Path, Path, Path]:
@@ -41,10 +43,10 @@ def _overall(report: dict) -> dict:
             out[f"retrieval.{mode}.{k}"] = v
     part = "context" if "context" in report else "answers"
     for k, v in report.get(part, {}).get("overall", {}).items():
-        out[f"{part}.{k}"] = v
+        out[f"{'shown' if k in SHOWN_KEYS else part}.{k}"] = v  # shown: comparable across both kinds of run
     for split, o in report.get("splits", {}).items():
         for k, v in o.items():
-            out[f"{part}.{split}.{k}"] = v
+            out[f"{'shown' if k in SHOWN_KEYS else part}.{split}.{k}"] = v
     return out
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ..answer import clean_question
-from .questions import SPLITS, Question
 from ..types import Citation
+from .questions import SPLITS, Question
 from .scoring import score_answer, score_context, score_retrieval, summarise
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ def run_eval(assistant, questions: list[Question], out_dir: Path, modes: list[st
         questions = [q for q in questions if not q.history]
     out_dir.mkdir(parents=True, exist_ok=True)
     progress_file = out_dir / "rows.jsonl"
+    kind = "context" if context_only else "answers" if answer else "retrieval"
     done: dict[str, dict] = {}
     if progress_file.exists():
         for line in progress_file.read_text(encoding="utf-8").splitlines():
@@ -40,13 +41,16 @@ def run_eval(assistant, questions: list[Question], out_dir: Path, modes: list[st
                 done[row["id"]] = row
             except (ValueError, KeyError):
                 continue
+        kinds = {r.get("kind") or ("answers" if "answer" in r else "retrieval") for r in done.values()}
+        if kinds - {kind}:  # resuming another kind of run would mix its rows into this one's summary
+            raise ValueError(f"{out_dir} holds a {'/'.join(sorted(kinds))} run, not a {kind} run: use another --out")
         if done:
             log.warning("resuming: %d of %d questions already scored in %s", len(done), len(questions), progress_file)
     with open(progress_file, "a", encoding="utf-8") as fh:
         for q in tqdm(questions, desc="questions", unit="q", disable=None if show_progress is None else not show_progress):
             if q.id in done:
                 continue
-            row = {"id": q.id, "type": q.type, "question": q.question, "answerable": q.answerable,
+            row = {"id": q.id, "kind": kind, "type": q.type, "question": q.question, "answerable": q.answerable,
                    "gold_sources": q.sources, "split": q.split}
             standalone = assistant.standalone(clean_question(q.question), q.history)
             row["standalone"] = standalone
@@ -54,11 +58,11 @@ def run_eval(assistant, questions: list[Question], out_dir: Path, modes: list[st
                 hits = assistant.retriever.retrieve(standalone, k=10, mode=mode, filters=q.search_filters())
                 row[mode] = score_retrieval(q, hits)
             if context_only:
-                _, _, ctx = assistant.prepare(clean_question(q.question), [], q.search_filters())
+                _, _, ctx = assistant.prepare(clean_question(q.question), [], q.search_filters(), mode=modes[0])
                 row.update(score_context(q, [Citation.from_hit(n, h) for n, h in enumerate(ctx.passages, 1)],
                                          ctx.intent.with_meta))
             elif answer:
-                ans = assistant.ask(q.question, history=q.history, filters=q.search_filters())
+                ans = assistant.ask(q.question, history=q.history, filters=q.search_filters(), mode=modes[0])
                 row.update(score_answer(q, ans))
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             fh.flush()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..types import issue_label
+from ..answer import wants_metadata
+from ..llm.prompts import label
 from .questions import TYPES, Question
 
 
@@ -53,18 +54,18 @@ def score_retrieval(q: Question, hits) -> dict:
 
 
 def shown_text(passages, with_meta: bool) -> str:
-    """What the model read of ``passages`` (citations): their text, and their titles when the question asked about
-    the publication (only then are titles in the prompt)."""
-    return "\n".join((_meta(c) + "\n" if with_meta else "") + c.text for c in passages)
+    """What the model read of ``passages`` (citations), labelled as the prompt labels them: with their titles,
+    bulletin, issue, date and section only when the question asks about the publication."""
+    return "\n".join(label(c.n, c.text, with_meta, c.title, c.bulletin, c.issue, _date_label(c.date), c.section)
+                     for c in passages)
 
 
-def _meta(c) -> str:
-    """A citation's title, bulletin, issue, date and section, as the prompt's passage label writes them."""
-    date = None
-    if c.date and c.date.count("-") == 2:
-        y, m, d = c.date.split("-")
-        date = f"{int(y)}年{int(m)}月{int(d)}日" if y.isdigit() and m.isdigit() and d.isdigit() else c.date
-    return "，".join(b for b in (c.title, c.bulletin, issue_label(c.issue), date, c.section) if b)
+def _date_label(date: str | None) -> str | None:
+    """``2023-06-20`` → ``2023年6月20日`` (``Chunk.date_label``; a citation keeps the ISO date)."""
+    parts = (date or "").split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return date or None
+    return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
 
 
 def score_context(q: Question, passages, with_meta: bool) -> dict:
@@ -81,8 +82,6 @@ def score_answer(q: Question, ans) -> dict:
     cited_sources = [c.source for c in ans.citations]
     row = {"answer": ans.answer, "refused": ans.refused, "citations": cited_sources,
            "fallback": ans.fallback, "outcome": ans.outcome.value, "prompt_tokens": ans.prompt_tokens, **{k: v for k, v in ans.timings.items()}}
-    from ..answer.question import wants_metadata
-
     shown = shown_text(ans.passages, wants_metadata(ans.standalone_question or ans.question))
     row["context_chars"] = len(shown)
     if q.answerable:

@@ -28,13 +28,18 @@ def passage_label(n: int, hit: Hit, with_meta: bool = False) -> str:
     section (only for questions about them: a publication date next to the text is easily taken for the
     date of the event, a title for an answer, and every label costs prompt time)."""
     c = hit.chunk
+    return label(n, c.text, with_meta, c.title, c.bulletin, c.issue, c.date_label() if c.date else None, c.section)
+
+
+def label(n: int, text: str, with_meta: bool, title: str | None = None, bulletin: str | None = None,
+          issue: str | None = None, date_label: str | None = None, section: str | None = None) -> str:
+    """A passage as the prompt writes it (:func:`passage_label`); ``rag eval`` scores what the model read with it."""
     meta = ""
     if with_meta:
-        bits = [c.bulletin, issue_label(c.issue),
-                f"{c.date_label()}出刊" if c.date else None, c.section]
+        bits = [bulletin, issue_label(issue), f"{date_label}出刊" if date_label else None, section]
         meta = "，".join(b for b in bits if b)
-    title = f"《{c.title}》" if c.title and with_meta else ""
-    return f"[{n}]{title}{'（' + meta + '）' if meta else ''}：{sanitise_passage(c.text)}"
+    shown_title = f"《{title}》" if title and with_meta else ""
+    return f"[{n}]{shown_title}{'（' + meta + '）' if meta else ''}：{sanitise_passage(text)}"
 
 
 def format_context(hits: list[Hit], with_meta: bool = False) -> str:

@@ -113,7 +113,26 @@ def test_context_only_scores_what_the_model_would_read(settings, tmp_path):
     assert "facts_shown" not in report["retrieval"]["dense"]["overall"]  # the context came from hybrid only
     cmp = runner.invoke(main, ["eval", "--compare", str(out / "report.json"), str(out / "report.json")],
                         env=_env(settings))
-    assert "context.facts_shown" in cmp.stdout and "context.dev.facts_shown" in cmp.stdout
+    assert "shown.facts_shown" in cmp.stdout and "shown.dev.facts_shown" in cmp.stdout
+    again = runner.invoke(main, ["eval", "--llm", "extractive", "--limit", "12", "--out", str(out)], env=_env(settings))
+    assert again.exit_code != 0 and "not a answers run" in again.output  # no answers mixed into a context run
     bad = runner.invoke(main, ["eval", "--context-only", "--retrieval-only", "--out", str(tmp_path / "x")],
                         env=_env(settings))
     assert bad.exit_code != 0 and "--context-only" in bad.output
+
+
+def test_context_only_leaves_follow_ups_out(settings, tmp_path):
+    """A follow-up's stand-alone question is the model's rewrite: a context-only run leaves it out, and says so."""
+    rows = [{"id": "a1", "question": "示范区3个街道一共确定了多少名议事代表？", "facts": [["1"]], "sources": [], "split": "dev"},
+            {"id": "a2", "question": "其中许湾街道有多少名？", "history": ["示范区3个街道一共确定了多少名议事代表？"],
+             "facts": [["1"]], "sources": [], "type": "followup", "split": "test"}]
+    qfile = tmp_path / "q.jsonl"
+    qfile.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["index"], env=_env(settings)).exit_code == 0
+    out = tmp_path / "ctx"
+    r = runner.invoke(main, ["eval", "--llm", "local", "--context-only", "--questions", str(qfile), "--out", str(out)],
+                      env=_env(settings), catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [row["id"] for row in report["rows"]] == ["a1"] and report["rows"][0]["kind"] == "context"

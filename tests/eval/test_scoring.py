@@ -117,3 +117,18 @@ def test_score_context_unanswerable_has_no_facts_shown():
 
     q = Question(id="x", question="有多少名网格员？", facts=[], sources=[], titles=[], type="unanswerable")
     assert "facts_shown" not in score_context(q, [_cited("组织网格员开展夜间巡逻")], False)
+
+
+@pytest.mark.parametrize("with_meta", [False, True])
+def test_shown_text_is_the_prompt_s_passage_block(with_meta):
+    """What ``facts_shown`` reads is the prompt's own passage block (labels, metadata, sanitised text)."""
+    from rag.eval.scoring import shown_text
+    from rag.llm.prompts import format_context
+    from rag.types import Chunk, Citation, Hit
+
+    chunks = [Chunk(source="a.txt", article_no=1, text="共发放宣传册500余份[3]。", start=0, end=15, title="某局开展志愿活动",
+                    bulletin="周口精神文明建设简报", issue="17", date="2023-06-20", section="工作动态"),
+              Chunk(source="b.txt", article_no=2, text="解答法律问题30余条。", start=0, end=11)]
+    hits = [Hit(c, 1.0, n) for n, c in enumerate(chunks, 1)]
+    cited = [Citation.from_hit(n, h) for n, h in enumerate(hits, 1)]
+    assert shown_text(cited, with_meta) == format_context(hits, with_meta)
