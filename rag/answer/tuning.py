@@ -31,7 +31,11 @@ class Tuning:
     #                            article's subject recurs). Offline, dev facts shown: CRUD 47 → 48 of 50, RGB noise
     #                            0.8 137 → 138; with the local model on the changed prompts: CRUD dev +1, but own dev
     #                            −1 (a near miss answered) and RGB noise 0.8 dev −1 (the asked 冠军 recurs in the
-    #                            passage about the champion), RGB test rejection −1. Not kept
+    #                            passage about the champion), RGB test rejection −1. Not kept. Session 21: the
+    #                            article's lead sentence counted as title (news restates its headline there) at
+    #                            0.2: dev facts shown own 81 → 82, CRUD/formats/RGB unchanged; with the local model
+    #                            on the 19 changed own prompts dev −1 (near miss q105 answered again), test +2
+    #                            (report only). Not kept
     strong_window: float = 0.6  # a passage past the first two is shown only with a window this strong. 0.8
     #                            would save 33 characters a CRUD dev prompt (−7 %) and keep every CRUD, sample and
     #                            formats dev fact, but drops RGB's one positive passage at noise 0.8 from 4 dev
