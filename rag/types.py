@@ -15,6 +15,14 @@ def sha256_hex(*parts: str) -> str:
     return h.hexdigest()
 
 
+def iso_date_label(date: str | None) -> str | None:
+    """How a publication date is shown: ``2023-06-20`` → ``2023年6月20日`` (anything else as it is)."""
+    parts = (date or "").split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return date or None
+    return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
+
+
 def issue_label(issue: str | None) -> str | None:
     """How an issue is shown: ``5`` → ``第5期``; a 公文 number (``商文明委〔2024〕6号``) as it is."""
     if not issue:
@@ -83,10 +91,7 @@ class Chunk:
         return " ".join(b for b in bits if b)
 
     def date_label(self) -> str | None:
-        if not self.date:
-            return None
-        y, m, d = self.date.split("-")
-        return f"{int(y)}年{int(m)}月{int(d)}日"
+        return iso_date_label(self.date)
 
     def embed_text(self) -> str:
         head = self.header()

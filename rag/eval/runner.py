@@ -9,7 +9,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ..answer import clean_question
-from ..types import Citation
+from ..llm.prompts import format_context
 from .questions import SPLITS, Question
 from .scoring import score_answer, score_context, score_retrieval, summarise
 
@@ -59,8 +59,7 @@ def run_eval(assistant, questions: list[Question], out_dir: Path, modes: list[st
                 row[mode] = score_retrieval(q, hits)
             if context_only:
                 _, _, ctx = assistant.prepare(clean_question(q.question), [], q.search_filters(), mode=modes[0])
-                row.update(score_context(q, [Citation.from_hit(n, h) for n, h in enumerate(ctx.passages, 1)],
-                                         ctx.intent.with_meta))
+                row.update(score_context(q, format_context(ctx.passages, ctx.intent.with_meta), len(ctx.passages)))
             elif answer:
                 ans = assistant.ask(q.question, history=q.history, filters=q.search_filters(), mode=modes[0])
                 row.update(score_answer(q, ans))

@@ -7,6 +7,7 @@ import unicodedata
 
 from ..answer import wants_metadata
 from ..llm.prompts import label
+from ..types import iso_date_label
 from .questions import TYPES, Question
 
 
@@ -56,23 +57,15 @@ def score_retrieval(q: Question, hits) -> dict:
 def shown_text(passages, with_meta: bool) -> str:
     """What the model read of ``passages`` (citations), labelled as the prompt labels them: with their titles,
     bulletin, issue, date and section only when the question asks about the publication."""
-    return "\n".join(label(c.n, c.text, with_meta, c.title, c.bulletin, c.issue, _date_label(c.date), c.section)
+    return "\n".join(label(c.n, c.text, with_meta, c.title, c.bulletin, c.issue, iso_date_label(c.date), c.section)
                      for c in passages)
 
 
-def _date_label(date: str | None) -> str | None:
-    """``2023-06-20`` → ``2023年6月20日`` (``Chunk.date_label``; a citation keeps the ISO date)."""
-    parts = (date or "").split("-")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return date or None
-    return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
-
-
-def score_context(q: Question, passages, with_meta: bool) -> dict:
-    """Were the gold facts in what the model read? ``facts_shown`` separates a miss of the context (the answer
-    was never shown) from a miss of the model (shown, answered wrong or refused)."""
-    text = shown_text(passages, with_meta)
-    row = {"context_chars": len(text), "passages_shown": len(passages)}
+def score_context(q: Question, text: str, passages: int) -> dict:
+    """Were the gold facts in ``text``, the passage block the model read (``passages`` of them)? ``facts_shown``
+    separates a miss of the context (the answer was never shown) from a miss of the model (shown, answered wrong
+    or refused)."""
+    row = {"context_chars": len(text), "passages_shown": passages}
     if q.answerable:
         row["facts_shown"] = float(all_facts(q.facts, text))
     return row
@@ -82,10 +75,11 @@ def score_answer(q: Question, ans) -> dict:
     cited_sources = [c.source for c in ans.citations]
     row = {"answer": ans.answer, "refused": ans.refused, "citations": cited_sources,
            "fallback": ans.fallback, "outcome": ans.outcome.value, "prompt_tokens": ans.prompt_tokens, **{k: v for k, v in ans.timings.items()}}
-    shown = shown_text(ans.passages, wants_metadata(ans.standalone_question or ans.question))
-    row["context_chars"] = len(shown)
+    shown = score_context(q, shown_text(ans.passages, wants_metadata(ans.standalone_question or ans.question)),
+                          len(ans.passages))
+    row["context_chars"] = shown["context_chars"]
     if q.answerable:
-        row["facts_shown"] = float(all_facts(q.facts, shown))
+        row["facts_shown"] = shown["facts_shown"]
         row["fact_recall"] = float(all_facts(q.facts, ans.answer))
         row["cites_gold"] = float(any(s in q.sources for s in cited_sources))
         row["correct_cited"] = float(row["fact_recall"] and row["cites_gold"])

@@ -105,18 +105,18 @@ def _cited(text, title="某局开展志愿活动", issue="17", date="2023-06-20"
     ([["500余份"]], [], False, 0.0),
 ])
 def test_score_context_facts_shown(facts, passages, with_meta, shown):
-    from rag.eval.scoring import score_context
+    from rag.eval.scoring import score_context, shown_text
 
     q = Question(id="x", question="发放了多少份？", facts=facts, sources=["a.txt"], titles=[], type="number")
-    row = score_context(q, passages, with_meta)
+    row = score_context(q, shown_text(passages, with_meta), len(passages))
     assert row["facts_shown"] == shown and row["passages_shown"] == len(passages)
 
 
 def test_score_context_unanswerable_has_no_facts_shown():
-    from rag.eval.scoring import score_context
+    from rag.eval.scoring import score_context, shown_text
 
     q = Question(id="x", question="有多少名网格员？", facts=[], sources=[], titles=[], type="unanswerable")
-    assert "facts_shown" not in score_context(q, [_cited("组织网格员开展夜间巡逻")], False)
+    assert "facts_shown" not in score_context(q, shown_text([_cited("组织网格员开展夜间巡逻")], False), 1)
 
 
 @pytest.mark.parametrize("with_meta", [False, True])
