@@ -18,8 +18,8 @@ from ..settings import Settings
 from ..text import content_tokens
 from ..types import Answer, Citation, Hit, Outcome
 from .checks import check_answer, looped, until_loop
-from .citations import (MARKER_RE, attribute, cited_numbers, complete_years, drop_unsupported, is_echo, is_refusal,
-                        normalise_markers, refusal_text)
+from .citations import (MARKER_RE, attribute, circle_list_numbers, cited_numbers, complete_years, drop_unsupported,
+                        is_echo, is_refusal, normalise_markers, refusal_text)
 from .dating import Compared, Resolved, answer_in_time
 from .context import (best_window, cut_passage, distinct, idf_from_hits, passages_to_show, second_window,
                       trim_passage, widen_passage)
@@ -205,7 +205,7 @@ class Assistant:
     def draft(self, raw: str, ctx: Context) -> Draft:
         """The model's text with its markers normalised; an answer also gets markers attributed to the
         passages it copies and loses sentences that no passage supports."""
-        text = normalise_markers(raw.strip(), len(ctx.passages))
+        text = circle_list_numbers(normalise_markers(raw.strip(), len(ctx.passages)))
         if is_refusal(text) or is_echo(text, ctx.intent.question) or looped(text):  # a loop answers nothing
             return Draft(text, refused=True)
         labels = [passage_label(n, p, True) for n, p in enumerate(ctx.passages, 1)]
@@ -288,7 +288,7 @@ class Assistant:
         question = ctx.intent.question
         wide = widen_passage(ctx.shown[n - 1], ctx.passages[n - 1], 2 * self.settings.passage_chars)
         text = "".join(until_loop(self.chain().stream(question, [wide], with_meta=ctx.intent.with_meta))).strip()
-        text = normalise_markers(text, 1)
+        text = circle_list_numbers(normalise_markers(text, 1))
         if is_refusal(text) or is_echo(text, question) or looped(text):
             return None
         text = MARKER_RE.sub("[1]", text)

@@ -47,6 +47,22 @@ def normalise_markers(answer: str, n_passages: int) -> str:
     return re.sub(r"(\[\d+\])([。！？；，]?)\s*\1", r"\1\2", text)
 
 
+# a list item's number ("1. …", "2、…", "（3）…") at the start of a line or after a sentence's end or a colon
+LIST_ITEM_RE = re.compile(r"(^|[\s：:；;。])([（(]?)(\d{1,2})([.、)）])(?=\D)")
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def circle_list_numbers(answer: str) -> str:
+    """A numbered list's item numbers written as ①②③: they count the model's own items, they are no figures
+    of the passages, and the figure checks would take "1." for a number no passage states. Only a run
+    numbered 1, 2, 3… (two items or more) is a list; "2、3个" is left alone."""
+    items = list(LIST_ITEM_RE.finditer(answer))
+    if len(items) < 2 or [int(m.group(3)) for m in items] != list(range(1, len(items) + 1)) \
+            or len(items) > len(CIRCLED):
+        return answer
+    return LIST_ITEM_RE.sub(lambda m: m.group(1) + CIRCLED[int(m.group(3)) - 1], answer)
+
+
 def is_refusal(answer: str) -> bool:
     """The model says the passages do not hold the answer, or says nothing at all (an empty answer, or one
     that is only citation markers and punctuation: "[1]")."""

@@ -15,6 +15,15 @@ from .tuning import TUNING
 QUESTION_END = re.compile(r"[？?][”’\"'）)]*\s*$")
 
 
+def gives_figure(text: str, figure: re.Pattern | None) -> bool:
+    """The text states a figure: the kind asked (``figure``: "54个" for 多少个) when the question names one, or any
+    figure in digits; a Chinese numeral with a classifier counts only as the kind asked, for it is often part
+    of a name ("精神文明建设一处", "“三同”")."""
+    if figure is not None and figure.search(text):
+        return True
+    return any(re.search(r"\d", m.group(0)) or figure is None for m in HAS_NUMBER.finditer(text))
+
+
 def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple[str, list[int]]:
     """The best evidence span (whole clauses, at most ``budget`` characters) with its passage number:
     ``(text with an [n] marker, [n])``. Passage metadata answers metadata questions (期号, 日期, 栏目); a
@@ -36,8 +45,7 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
     score, n, text, hit = best
     figure = expected_figure(question)
     listing = asks_list(question)
-    if ASKS_NUMBER.search(question) and not listing and not HAS_NUMBER.search(text) and not (
-            figure and figure.search(text)):
+    if ASKS_NUMBER.search(question) and not listing and not gives_figure(text, figure):
         return "", []  # a number was asked for and the best evidence holds none
     measure = measure_asked(question)
     if measure and not listing and not measure.search(text):

@@ -71,3 +71,29 @@ def co_named(answer: str, question: str, passages: list[str]) -> CoNamed | None:
                 completed = "、".join((name, *missing))
             return CoNamed(name, completed, missing)
     return None
+
+
+# Asked who holds a title ("周口日报社的总编辑是谁"), the answer names its deputy ("副总编辑刘彦章"): a role the
+# text never gives that person — the near miss small models make with titles
+TITLE_ASKED = re.compile(r"(?<!副)((?:总)?(?:编辑|主任|书记|市长|县长|区长|局长|部长|主席|院长|校长|社长|经理|董事长|"
+                         r"队长|组长|站长|所长|厅长|省长|镇长|乡长|村长|会长|秘书长|总监|处长|科长|馆长|行长|团长))"
+                         r"(?:是谁|叫什么|是哪位|姓什么|为何人)")
+DEPUTY = re.compile(r"副$")
+
+
+def deputy_named(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
+    """(person, title) when the question asks who holds ``title`` and every sentence of ``passages`` naming the
+    answer's person writes that title only as a deputy's ("副总编辑"); None otherwise."""
+    m = TITLE_ASKED.search(question)
+    if not m:
+        return None
+    title = m.group(1)
+    for name in (n for n in person_names(answer) if n not in question):
+        spans = [s for p in passages for s in re.split(r"[。！？!?\n]", p) if name in s and title in s]
+        if spans and all(DEPUTY.search(s[:i]) for s in spans for i in _starts(s, title)):
+            return name, title
+    return None
+
+
+def _starts(text: str, word: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(word), text)]

@@ -32,12 +32,15 @@ _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 # calls it 该片 / 该书 as often as by its title (RGB query 17's one positive passage never names 《李茂扮太子》). The
 # answer checks' ``checks.QUOTED_RE`` reads 《》 too: a title an answer gives must be in a passage, whatever the question
 QUESTION_QUOTE_RE = re.compile(r"[“\"「『]([^“”\"「」『』]{2,30})[”\"」』]")
+# a numbered shorthand (“三同”, “五老”, “四个全面”) stands for items a text may list without the shorthand
+# itself ("坚持同部署、同检查、同推进"): not a name the passages must write
+NUMBERED_SHORTHAND = re.compile(r"[一二两三四五六七八九十]个?[\u4e00-\u9fff]{1,3}")
 
 
 def missing_quoted(question: str, texts: list[str]) -> list[str]:
     """The question's quoted names that none of ``texts`` holds (compared without punctuation, spaces or case:
-    “道德文明使者·我们在行动” matches 道德文明使者•我们在行动)."""
-    quoted = QUESTION_QUOTE_RE.findall(question)
+    “道德文明使者·我们在行动” matches 道德文明使者•我们在行动); a numbered shorthand is no name."""
+    quoted = [q for q in QUESTION_QUOTE_RE.findall(question) if not NUMBERED_SHORTHAND.fullmatch(q)]
     if not quoted:  # most questions: no need to flatten every passage
         return []
     flat = [word_chars(t).lower() for t in texts]

@@ -353,8 +353,9 @@ OTHER_KIND = (ProblemKind.PLACE_MISSING, ProblemKind.OTHER_MEASURE)
 class FailedCheck:
     """Any other failed check: a figure or person that no cited passage holds is a guess, and an answer of
     another kind than asked (a time for a place) shows the passages lack it — refuse rather than show it;
-    otherwise quote the evidence (a date question only with a date: "近日" answers no "哪天"); a missing
-    number with nothing to quote keeps the answer."""
+    otherwise quote the evidence (a date question only with a date: "近日" answers no "哪天", a count only
+    with a figure), else refuse: a number asked, none in the answer nor in the best evidence, is a near miss
+    ("反馈了多少个突出问题" answered "考评组反馈…突出问题")."""
     name = "failed_check"
 
     def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
@@ -364,8 +365,6 @@ class FailedCheck:
         extracted = extractive_answer(e.intent.question, e.passages)[0] if quotable else ""
         if extracted:
             return Verdict(self.name, Action.REPLACE, Outcome.EXTRACTED, extracted, d.problem.message)
-        if d.problem.kind is ProblemKind.NUMBER_MISSING:
-            return Verdict(self.name, Action.KEEP, Outcome.MODEL, d.text, d.problem.message)
         return Verdict(self.name, Action.REFUSE, Outcome.REFUSED, reason=d.problem.message)
 
 

@@ -184,16 +184,29 @@ def states_roles(sentences: list[str], roles: tuple[str, ...], words: dict[str, 
     return any(all(any(w in s for w in words[r]) for r in roles) for s in sentences)
 
 
+CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
+
+
 def role_not_stated(answer: str, question: str, passages: list[str]) -> tuple[str, tuple[str, ...]] | None:
     """(the person the answer names, the roles asked) when the question asks who did something of ``ROLES`` and
-    no sentence of ``passages`` names that person together with every role asked; None otherwise (or when no
-    sentence names the person at all: the citation checks judge that)."""
+    no sentence of ``passages`` names that person together with every role asked, or asks who holds a title
+    and the person is only its deputy (people.deputy_named); None otherwise (or when no sentence names the
+    person at all: the citation checks judge that)."""
     from ..text import person_names
+    from .people import deputy_named
     from .question import ASKS_PERSON
 
-    named = [r for r in ROLES if r in question]
+    if deputy := deputy_named(answer, question, passages):  # the deputy named for the title asked
+        return deputy[0], (f"{deputy[1]}: only 副{deputy[1]} is written",)
+    if not (ASKS_PERSON.search(question) or ASKS_ROLE_HOLDER.search(question)):
+        return None
+    # the roles of the clause that asks: "除了代表市委表态发言的王少青，还有哪位副市长参加了会议" asks who 参加,
+    # the 发言 belongs to someone the question names
+    asking = [c for c in CLAUSE_SPLIT.split(question) if ASKS_PERSON.search(c) or ASKS_ROLE_HOLDER.search(c)]
+    clause = asking[-1] if asking and any(r in asking[-1] for r in ROLES) else question
+    named = [r for r in ROLES if r in clause]
     roles = tuple(r for r in named if not any(r != o and r in o for o in named))  # 演唱 asked, not 唱 as well
-    if not roles or not (ASKS_PERSON.search(question) or ASKS_ROLE_HOLDER.search(question)):
+    if not roles:
         return None
     names = [n for n in person_names(answer) if n not in question]
     for name in names:

@@ -192,6 +192,9 @@ OUTCOMES = [  # (scripted replies, question, outcome, refused)
     (["文昌街道确定了165名议事代表[1]。"], "文昌街道确定了多少名议事代表？", "repaired", False),
     (["资料中未找到相关内容。"], "川汇区2000名道德文明使者中女性有多少名？", "refused", True),
     (["随便说点什么[1]。"], "2035年周口市的GDP目标是多少？", "refused", True),  # nothing relevant: no model call
+    # a numbered list: its item numbers are no figures the passages lack
+    (["要坚持：\n1. 同部署[1]\n2. 同检查[1]\n3. 同推进[1]"],
+     "全市大走访活动现场会要求对“创文”“创卫”工作坚持哪“三同”？", "model", False),
 ]
 
 

@@ -1,6 +1,7 @@
 import pytest
 
 from rag.answer import attribute, cited_numbers, is_echo, is_refusal, normalise_markers
+from rag.answer.citations import circle_list_numbers
 
 
 def test_parse_and_normalise_markers():
@@ -104,3 +105,18 @@ def test_complete_years_from_the_cited_passage(answer, expected):
     from rag.answer.citations import complete_years
 
     assert complete_years(answer, COMPLETE_PASSAGES) == expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    # a numbered list's item numbers are no figures of the passages
+    ("以下活动： 1. 文明劝导[1] 2. 结对帮扶[1]", "以下活动： ① 文明劝导[1] ② 结对帮扶[1]"),
+    ("有以下：\n1、文明劝导\n2、结对帮扶", "有以下：\n①文明劝导\n②结对帮扶"),
+    ("（1）政治纪律；（2）廉洁纪律。", "①政治纪律；②廉洁纪律。"),
+    # not a list: figures stay
+    ("共有2、3个社区[1]。", "共有2、3个社区[1]。"),
+    ("新增1.5万人[1]。", "新增1.5万人[1]。"),
+    ("分别为：1. 甲 3. 乙", "分别为：1. 甲 3. 乙"),  # not numbered 1, 2, …
+    ("共1. 个", "共1. 个"),  # one number alone is no list
+])
+def test_list_item_numbers_are_circled(answer, expected):
+    assert circle_list_numbers(answer) == expected

@@ -273,6 +273,10 @@ def test_question_words_match_whatever_their_case(question, text):
     ("\"iPhone\"发布会在哪天？", ["IPHONE 发布会于9月举行"], []),
     ("《李茂扮太子》是什么类型的电影？", ["该片是一部喜剧"], []),  # titles: an article says 该片
     ("示范区信访案件化解率是多少？", ["无关内容"], []),
+    # a numbered shorthand stands for items the text lists without it: no name to find
+    ("推进会要求对“创文”“创卫”工作坚持哪“三同”？", ["坚持对“创文”“创卫”工作同部署、同检查、同推进。"], []),
+    ("“四个全面”是什么？", ["无关内容"], []),
+    ("“十大文明行动”有哪些？", ["无关内容"], ["十大文明行动"]),  # longer: a name
 ])
 def test_missing_quoted(question, texts, missing):
     from rag.answer.relevance import missing_quoted

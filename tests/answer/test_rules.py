@@ -246,10 +246,16 @@ def test_failed_check_on_a_date_question(passage, action):
     assert v.action is action and (action is Action.REFUSE or "6月20日" in v.text)
 
 
-def test_failed_check_keeps_an_answer_without_the_number_when_nothing_can_be_quoted():
-    d = Draft("川汇区开展了活动[1]。", refused=False, problem=problem(ProblemKind.NUMBER_MISSING))
-    v = FailedCheck()(d, evidence("示范区议事代表名单公示了几天？", ["川汇区开展文明交通志愿服务活动。"]))
-    assert v.action is Action.KEEP and v.outcome is Outcome.MODEL and v.reason
+@pytest.mark.parametrize("passage, action", [
+    ("川汇区开展文明交通志愿服务活动。", Action.REFUSE),  # nothing to quote
+    # a Chinese numeral with a classifier inside a name ("一处") is no count
+    ("8月2日，省委宣传部精神文明建设一处考评组反馈实地查看中发现的突出问题。", Action.REFUSE),
+    ("8月2日，考评组反馈实地查看中发现的突出问题12个。", Action.REPLACE),  # the count is quoted
+])
+def test_failed_check_refuses_an_answer_without_the_number_when_nothing_can_be_quoted(passage, action):
+    d = Draft("考评组反馈了突出问题[1]。", refused=False, problem=problem(ProblemKind.NUMBER_MISSING))
+    v = FailedCheck()(d, evidence("8月2日的推进会上，考评组一共反馈了多少个突出问题？", [passage]))
+    assert v.action is action and (action is Action.REFUSE or "12个" in v.text)
 
 
 def test_the_chains_end_in_a_verdict():

@@ -90,6 +90,17 @@ MEETING_ROLES = ("8月2日，我市召开全域精神文明建设工作推进会
     ("蔡国庆[1]。", "《吉庆团圆》是谁唱的？", "中秋晚会上，蔡国庆张含韵用一首《吉庆团圆》介绍中秋习俗，让我们跟随歌声一起了解。", None),
     ("王少青[1]。", "《吉庆团圆》是谁演唱的？", MEETING_ROLES, ("王少青", ("演唱",))),
     ("张译[1]。", "《重生之门》的导演在发布会上说了什么？", FILM, None),  # asks for no one
+    # the roles are those of the clause that asks: 发言 is said of 王少青, the question asks who 参加
+    ("副市长刘颖参加了会议[1]。", "推进会上，除了代表市委表态发言的王少青，还有哪位副市长参加了会议？", MEETING_ROLES,
+     None),
+    ("刘颖[1]。", "推进会上，除了王少青，还有哪位领导作了表态发言？", MEETING_ROLES, ("刘颖", ("发言",))),
+    # asked who holds a title, the answer names its deputy: a role never stated
+    ("副总编辑刘彦章[1]。", "周口日报社的总编辑是谁？", "请周口日报社党委委员、副总编辑、首席记者刘彦章作辅导报告。",
+     ("刘彦章", ("总编辑: only 副总编辑 is written",))),
+    ("刘彦章[1]。", "周口日报社的副总编辑是谁？", "请周口日报社党委委员、副总编辑、首席记者刘彦章作辅导报告。", None),
+    ("刘颖[1]。", "周口市的市长是谁？", MEETING_ROLES, ("刘颖", ("市长: only 副市长 is written",))),
+    ("张三[1]。", "市长是谁？", "市长张三、副市长李四出席。", None),  # the title itself written
+    ("李四[1]。", "市长是谁？", "市长张三、副市长李四出席。", None),  # both in one sentence: no opinion
 ])
 def test_role_not_stated(answer, question, passage, expected):
     from rag.answer.subjects import role_not_stated
