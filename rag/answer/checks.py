@@ -98,8 +98,8 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
                 return Problem(ProblemKind.PERSON_NOT_CITED,
                                f"model answer names {name}, whom no cited passage about the question mentions")
     # the answer's own figures and dates count: the question's "2022年" repeated in "2022年春运…今天开售" is none
-    if ASKS_NUMBER.search(question) and not (stated(HAS_NUMBER, body, question)
-                                             or stated(NUMBER_RE, body, question)):
+    if ASKS_NUMBER.search(question) and not (stated(HAS_NUMBER, body, question) or stated(NUMBER_RE, body, question)
+                                             or "②" in body):  # a numbered list counts its items (分几个阶段)
         return Problem(ProblemKind.NUMBER_MISSING, "a number was asked for and the model answer gives none")
     measure = measure_asked(question)
     if measure and stated(COUNT_RE, body, question) and not stated(measure, body, question):

@@ -47,18 +47,24 @@ def normalise_markers(answer: str, n_passages: int) -> str:
     return re.sub(r"(\[\d+\])([。！？；，]?)\s*\1", r"\1\2", text)
 
 
-# a list item's number ("1. …", "2、…", "（3）…") at the start of a line or after a sentence's end or a colon
-LIST_ITEM_RE = re.compile(r"(^|[\s：:；;。])([（(]?)(\d{1,2})([.、)）])(?=\D)")
+# a list item's number ("1. …", "2、…", "（3）…", "1．…") at the start of a line, after a sentence's end, a
+# colon, a comma, a citation marker or markdown emphasis; after "." no digit may follow (a decimal: "1.5万")
+LIST_ITEM_RE = re.compile(r"(^|[\s：:；;。，,\]】*])([（(]?)(\d{1,2})(?:([.．])(?!\d)|([、)）]))")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def _runs_from_one(numbers: list[int]) -> bool:
+    """1, 2, 3… — or several such runs (a list per part: "甲：1. … 2. …；乙：1. … 2. …")."""
+    return all(n == 1 or (i > 0 and n == numbers[i - 1] + 1) for i, n in enumerate(numbers))
 
 
 def circle_list_numbers(answer: str) -> str:
     """A numbered list's item numbers written as ①②③: they count the model's own items, they are no figures
-    of the passages, and the figure checks would take "1." for a number no passage states. Only a run
-    numbered 1, 2, 3… (two items or more) is a list; "2、3个" is left alone."""
+    of the passages, and the figure checks would take "1." for a number no passage states. Only runs numbered
+    1, 2, 3… (two items or more) are lists; "2、3个" is left alone."""
     items = list(LIST_ITEM_RE.finditer(answer))
-    if len(items) < 2 or [int(m.group(3)) for m in items] != list(range(1, len(items) + 1)) \
-            or len(items) > len(CIRCLED):
+    numbers = [int(m.group(3)) for m in items]
+    if len(items) < 2 or max(numbers) < 2 or not _runs_from_one(numbers) or max(numbers) > len(CIRCLED):
         return answer
     return LIST_ITEM_RE.sub(lambda m: m.group(1) + CIRCLED[int(m.group(3)) - 1], answer)
 

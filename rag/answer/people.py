@@ -1,7 +1,8 @@
 """Who did it, all of them: reports name several people as the subject of one verb ("会上，市委常委、宣传部长
 王少青、副市长刘颖通报创建工作中的突出问题"), and a small model asked "谁通报…" names the first and stops. The
 names a clause joins with 、/和/与/及 before the asked verb did it together; an answer naming one of them is
-completed with the others (``co_named``)."""
+completed with the others (``co_named``). And who holds a title: a deputy (副总编辑) named for the title asked
+(总编辑) is a near miss (``deputy_named``)."""
 from __future__ import annotations
 
 import re
@@ -75,25 +76,31 @@ def co_named(answer: str, question: str, passages: list[str]) -> CoNamed | None:
 
 # Asked who holds a title ("周口日报社的总编辑是谁"), the answer names its deputy ("副总编辑刘彦章"): a role the
 # text never gives that person — the near miss small models make with titles
-TITLE_ASKED = re.compile(r"(?<!副)((?:总)?(?:编辑|主任|书记|市长|县长|区长|局长|部长|主席|院长|校长|社长|经理|董事长|"
+TITLE_ASKED = re.compile(r"(?<![副总正])((?:总)?(?:编辑|主任|书记|市长|县长|区长|局长|部长|主席|院长|校长|社长|经理|董事长|"
                          r"队长|组长|站长|所长|厅长|省长|镇长|乡长|村长|会长|秘书长|总监|处长|科长|馆长|行长|团长))"
-                         r"(?:是谁|叫什么|是哪位|姓什么|为何人)")
+                         r"(?:是谁|叫什么|是哪一?位|姓什么|为何人)|谁是(?:[^，,？?]{0,12}的)?((?:总)?(?:编辑|主任|书记|市长|"
+                         r"县长|区长|局长|部长|主席|院长|校长|社长|经理|董事长|队长|组长|站长|所长|厅长|省长|镇长|乡长|村长|会长|"
+                         r"秘书长|总监|处长|科长|馆长|行长|团长))")
 DEPUTY = re.compile(r"副$")
 
 
 def deputy_named(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
     """(person, title) when the question asks who holds ``title`` and every sentence of ``passages`` naming the
-    answer's person writes that title only as a deputy's ("副总编辑"); None otherwise."""
+    answer's person writes that title only as a deputy's ("副总编辑"), and no other person the answer names
+    holds the title as written; None otherwise."""
     m = TITLE_ASKED.search(question)
     if not m:
         return None
-    title = m.group(1)
+    title = m.group(1) or m.group(2)
+    deputies, holders = [], []
     for name in (n for n in person_names(answer) if n not in question):
         spans = [s for p in passages for s in re.split(r"[。！？!?\n]", p) if name in s and title in s]
-        if spans and all(DEPUTY.search(s[:i]) for s in spans for i in _starts(s, title)):
-            return name, title
-    return None
+        if spans:
+            deputy = all(DEPUTY.search(s[:i]) for s in spans for i in _starts(s, title))
+            (deputies if deputy else holders).append(name)
+    return (deputies[0], title) if deputies and not holders else None
 
 
 def _starts(text: str, word: str) -> list[int]:
+    """Where ``word`` begins in ``text``, every time."""
     return [m.start() for m in re.finditer(re.escape(word), text)]

@@ -20,7 +20,7 @@ _FOLLOWUP_RE = re.compile(r"^(那|那么|那个|它|他|她|他们|它们|这|�
                           r"|呢[？?]?$|^(为什么|怎么样)[？?]?$")
 # "哪几类/哪几位" asks for a list, not a count ("几个" / "几位" do);
 # 多长/多大/… only as the question word ("多长的步道", "今年多大？"), not inside 很多大学生 / 多重保障
-ASKS_NUMBER = re.compile(r"(多少|(?<!哪)几[个名次人项份户条座期天支所家位]|比例|百分之|数量|(?<!哪)几|多[长大高远久重宽深](?=[的了？?，]|$)|"
+ASKS_NUMBER = re.compile(r"(多少|(?<!哪)几[个名次人项份户条座期天支所家位]|比例|百分之|数量|(?<!哪)几(?![乎经度])|多[长大高远久重宽深](?=[的了？?，]|$)|"
                          r"(?:电话|号码)是?什么)")
 # a date question; search-style queries name it by 时间 ("开幕时间", "…的发布时间？", "在什么时间完成"), but not a
 # duration ("多长时间", "持续时间") nor opening hours ("开放时间", "办公时间": a time of day, not a date)

@@ -353,9 +353,8 @@ OTHER_KIND = (ProblemKind.PLACE_MISSING, ProblemKind.OTHER_MEASURE)
 class FailedCheck:
     """Any other failed check: a figure or person that no cited passage holds is a guess, and an answer of
     another kind than asked (a time for a place) shows the passages lack it — refuse rather than show it;
-    otherwise quote the evidence (a date question only with a date: "近日" answers no "哪天", a count only
-    with a figure), else refuse: a number asked, none in the answer nor in the best evidence, is a near miss
-    ("反馈了多少个突出问题" answered "考评组反馈…突出问题")."""
+    otherwise quote the evidence (a date question only with a date, a count only with a figure), else refuse:
+    a number asked, none in the answer nor the best evidence, is a near miss — unless who/where/which is asked."""
     name = "failed_check"
 
     def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
@@ -365,6 +364,9 @@ class FailedCheck:
         extracted = extractive_answer(e.intent.question, e.passages)[0] if quotable else ""
         if extracted:
             return Verdict(self.name, Action.REPLACE, Outcome.EXTRACTED, extracted, d.problem.message)
+        i = e.intent  # "数量最多的是哪个社区" asks a place: its answer needs no figure
+        if d.problem.kind is ProblemKind.NUMBER_MISSING and (i.person or i.place or i.list or i.multi_part):
+            return Verdict(self.name, Action.KEEP, Outcome.MODEL, d.text, d.problem.message)
         return Verdict(self.name, Action.REFUSE, Outcome.REFUSED, reason=d.problem.message)
 
 

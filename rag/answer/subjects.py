@@ -200,11 +200,11 @@ def role_not_stated(answer: str, question: str, passages: list[str]) -> tuple[st
         return deputy[0], (f"{deputy[1]}: only 副{deputy[1]} is written",)
     if not (ASKS_PERSON.search(question) or ASKS_ROLE_HOLDER.search(question)):
         return None
-    # the roles of the clause that asks: "除了代表市委表态发言的王少青，还有哪位副市长参加了会议" asks who 参加,
-    # the 发言 belongs to someone the question names
-    asking = [c for c in CLAUSE_SPLIT.split(question) if ASKS_PERSON.search(c) or ASKS_ROLE_HOLDER.search(c)]
-    clause = asking[-1] if asking and any(r in asking[-1] for r in ROLES) else question
-    named = [r for r in ROLES if r in clause]
+    # a clause about a person the question names is not asked: "除了代表市委表态发言的王少青，还有哪位副市长参加
+    # 了会议" asks who 参加, the 发言 is 王少青's ("谁主持了会议，并作了讲话" asks both)
+    clauses = [c for c in CLAUSE_SPLIT.split(question)
+               if ASKS_PERSON.search(c) or ASKS_ROLE_HOLDER.search(c) or not person_names(c)]
+    named = [r for r in ROLES if any(r in c for c in clauses)]
     roles = tuple(r for r in named if not any(r != o and r in o for o in named))  # 演唱 asked, not 唱 as well
     if not roles:
         return None

@@ -112,11 +112,16 @@ def test_complete_years_from_the_cited_passage(answer, expected):
     ("以下活动： 1. 文明劝导[1] 2. 结对帮扶[1]", "以下活动： ① 文明劝导[1] ② 结对帮扶[1]"),
     ("有以下：\n1、文明劝导\n2、结对帮扶", "有以下：\n①文明劝导\n②结对帮扶"),
     ("（1）政治纪律；（2）廉洁纪律。", "①政治纪律；②廉洁纪律。"),
+    ("1、2023年启动；2、2024年完成", "①2023年启动；②2024年完成"),  # an item may start with a figure
+    ("1．甲，2．乙", "①甲，②乙"),
+    ("甲：1. x 2. y；乙：1. z 2. w", "甲：① x ② y；乙：① z ② w"),  # a list per part
     # not a list: figures stay
     ("共有2、3个社区[1]。", "共有2、3个社区[1]。"),
     ("新增1.5万人[1]。", "新增1.5万人[1]。"),
     ("分别为：1. 甲 3. 乙", "分别为：1. 甲 3. 乙"),  # not numbered 1, 2, …
     ("共1. 个", "共1. 个"),  # one number alone is no list
+    ("：1、2、3号", "：1、2、3号"),
+    ("第1、2名", "第1、2名"),
 ])
 def test_list_item_numbers_are_circled(answer, expected):
     assert circle_list_numbers(answer) == expected

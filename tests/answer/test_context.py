@@ -277,6 +277,7 @@ def test_question_words_match_whatever_their_case(question, text):
     ("推进会要求对“创文”“创卫”工作坚持哪“三同”？", ["坚持对“创文”“创卫”工作同部署、同检查、同推进。"], []),
     ("“四个全面”是什么？", ["无关内容"], []),
     ("“十大文明行动”有哪些？", ["无关内容"], ["十大文明行动"]),  # longer: a name
+    ("“十佳少年”是谁？", ["无关内容"], ["十佳少年"]),  # its items are not asked: a name
 ])
 def test_missing_quoted(question, texts, missing):
     from rag.answer.relevance import missing_quoted

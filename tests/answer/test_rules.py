@@ -258,6 +258,12 @@ def test_failed_check_refuses_an_answer_without_the_number_when_nothing_can_be_q
     assert v.action is action and (action is Action.REFUSE or "12个" in v.text)
 
 
+def test_failed_check_keeps_a_figureless_answer_when_the_question_also_asks_which_one():
+    d = Draft("文昌街道[1]。", refused=False, problem=problem(ProblemKind.NUMBER_MISSING))
+    v = FailedCheck()(d, evidence("志愿服务队数量最多的是哪个街道？", ["川汇区开展文明交通志愿服务活动。"]))
+    assert v.action is Action.KEEP
+
+
 def test_the_chains_end_in_a_verdict():
     assert isinstance(REFUSAL_RULES[-1], Refuse)
     e = evidence("示范区信访案件化解群众满意率是多少？", [OTHER], coverage=0.1, sentence=0.1, dense=0.5)

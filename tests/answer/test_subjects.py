@@ -94,6 +94,7 @@ MEETING_ROLES = ("8月2日，我市召开全域精神文明建设工作推进会
     ("副市长刘颖参加了会议[1]。", "推进会上，除了代表市委表态发言的王少青，还有哪位副市长参加了会议？", MEETING_ROLES,
      None),
     ("刘颖[1]。", "推进会上，除了王少青，还有哪位领导作了表态发言？", MEETING_ROLES, ("刘颖", ("发言",))),
+    ("刘颖[1]。", "谁主持了会议，并作了讲话？", MEETING_ROLES, ("刘颖", ("主持", "讲话"))),  # both asked
     # asked who holds a title, the answer names its deputy: a role never stated
     ("副总编辑刘彦章[1]。", "周口日报社的总编辑是谁？", "请周口日报社党委委员、副总编辑、首席记者刘彦章作辅导报告。",
      ("刘彦章", ("总编辑: only 副总编辑 is written",))),
@@ -101,6 +102,10 @@ MEETING_ROLES = ("8月2日，我市召开全域精神文明建设工作推进会
     ("刘颖[1]。", "周口市的市长是谁？", MEETING_ROLES, ("刘颖", ("市长: only 副市长 is written",))),
     ("张三[1]。", "市长是谁？", "市长张三、副市长李四出席。", None),  # the title itself written
     ("李四[1]。", "市长是谁？", "市长张三、副市长李四出席。", None),  # both in one sentence: no opinion
+    ("刘彦章[1]。", "谁是周口日报社的总编辑？", "周口日报社副总编辑刘彦章作报告。",
+     ("刘彦章", ("总编辑: only 副总编辑 is written",))),
+    ("李四[1]。", "公司的副总经理是谁？", "副总经理李四出席。", None),  # a deputy asked
+    ("张三、李四[1]。", "市长是谁？", "会议由副市长李四主持。市长张三出席。", None),  # the holder named too
 ])
 def test_role_not_stated(answer, question, passage, expected):
     from rag.answer.subjects import role_not_stated
