@@ -11,7 +11,7 @@ from enum import Enum
 
 from ..text import content_tokens, person_names
 from ..types import Hit
-from .citations import MARKER_RE, cited_numbers
+from .citations import CIRCLED, MARKER_RE, cited_numbers
 from .context import idf_from_hits
 from .question import (ASKS_DATE, ASKS_NUMBER, ASKS_PERSON, ASKS_PLACE, GIVES_DATE, GIVES_TIME, HAS_NUMBER,
                        measure_asked)
@@ -97,9 +97,10 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
                                                 >= TUNING.cited_support for h in cited_hits):
                 return Problem(ProblemKind.PERSON_NOT_CITED,
                                f"model answer names {name}, whom no cited passage about the question mentions")
-    # the answer's own figures and dates count: the question's "2022年" repeated in "2022年春运…今天开售" is none
-    if ASKS_NUMBER.search(question) and not (stated(HAS_NUMBER, body, question) or stated(NUMBER_RE, body, question)
-                                             or "②" in body):  # a numbered list counts its items (分几个阶段)
+    # the answer's own figures and dates count: the question's "2022年" repeated in "2022年春运…今天开售" is none;
+    # a numbered list (①②) counts its items ("分几个阶段")
+    if ASKS_NUMBER.search(question) and not (stated(HAS_NUMBER, body, question)
+                                             or stated(NUMBER_RE, body, question) or CIRCLED[1] in body):
         return Problem(ProblemKind.NUMBER_MISSING, "a number was asked for and the model answer gives none")
     measure = measure_asked(question)
     if measure and stated(COUNT_RE, body, question) and not stated(measure, body, question):

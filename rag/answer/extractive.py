@@ -19,9 +19,9 @@ def gives_figure(text: str, figure: re.Pattern | None) -> bool:
     """The text states a figure: the kind asked (``figure``: "54个" for 多少个) when the question names one, or any
     figure in digits; a Chinese numeral with a classifier counts only as the kind asked, for it is often part
     of a name ("精神文明建设一处", "“三同”")."""
-    if figure is not None and figure.search(text):
-        return True
-    return any(re.search(r"\d", m.group(0)) or figure is None for m in HAS_NUMBER.finditer(text))
+    if figure is None:
+        return bool(HAS_NUMBER.search(text))
+    return bool(figure.search(text)) or any(re.search(r"\d", m.group(0)) for m in HAS_NUMBER.finditer(text))
 
 
 def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple[str, list[int]]:

@@ -76,12 +76,9 @@ def co_named(answer: str, question: str, passages: list[str]) -> CoNamed | None:
 
 # Asked who holds a title ("周口日报社的总编辑是谁"), the answer names its deputy ("副总编辑刘彦章"): a role the
 # text never gives that person — the near miss small models make with titles
-TITLE_ASKED = re.compile(r"(?<![副总正])((?:总)?(?:编辑|主任|书记|市长|县长|区长|局长|部长|主席|院长|校长|社长|经理|董事长|"
-                         r"队长|组长|站长|所长|厅长|省长|镇长|乡长|村长|会长|秘书长|总监|处长|科长|馆长|行长|团长))"
-                         r"(?:是谁|叫什么|是哪一?位|姓什么|为何人)|谁是(?:[^，,？?]{0,12}的)?((?:总)?(?:编辑|主任|书记|市长|"
-                         r"县长|区长|局长|部长|主席|院长|校长|社长|经理|董事长|队长|组长|站长|所长|厅长|省长|镇长|乡长|村长|会长|"
-                         r"秘书长|总监|处长|科长|馆长|行长|团长))")
-DEPUTY = re.compile(r"副$")
+_TITLE = (r"(?:总)?(?:编辑|主任|书记|市长|县长|区长|局长|部长|主席|院长|校长|社长|经理|董事长|队长|组长|站长|所长|厅长|"
+          r"省长|镇长|乡长|村长|会长|秘书长|总监|处长|科长|馆长|行长|团长)")
+TITLE_ASKED = re.compile(rf"(?<![副总正])({_TITLE})(?:是谁|叫什么|是哪一?位|姓什么|为何人)|谁是(?:[^，,？?]{{0,12}}的)?({_TITLE})")
 
 
 def deputy_named(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
@@ -96,7 +93,7 @@ def deputy_named(answer: str, question: str, passages: list[str]) -> tuple[str, 
     for name in (n for n in person_names(answer) if n not in question):
         spans = [s for p in passages for s in re.split(r"[。！？!?\n]", p) if name in s and title in s]
         if spans:
-            deputy = all(DEPUTY.search(s[:i]) for s in spans for i in _starts(s, title))
+            deputy = all(s[:i].endswith("副") for s in spans for i in _starts(s, title))
             (deputies if deputy else holders).append(name)
     return (deputies[0], title) if deputies and not holders else None
 

@@ -36,15 +36,20 @@ QUESTION_QUOTE_RE = re.compile(r"[“\"「『]([^“”\"「」『』]{2,30})[�
 # itself ("坚持同部署、同检查、同推进"): not a name the passages must write
 NUMBERED_SHORTHAND = re.compile(r"[一二两三四五六七八九十]个?[\u4e00-\u9fff]{1,3}")
 # …when the question asks for its items: 哪“三同”, “三廉”具体指 / 是什么 / 包括 / 有哪些 (“十佳少年”是谁 asks no items)
-ITEMS_ASKED = re.compile(r"哪些?\||\|.{0,2}(?:是什么|是哪|指什么|指哪|具体|包括|有哪|内容)")
+ITEMS_ASKED_AFTER = re.compile(r".{0,2}(?:是什么|是哪|指什么|指哪|具体|包括|有哪|内容)")
+
+
+def _items_asked(question: str, quote: re.Match) -> bool:
+    """The quoted numbered shorthand's items are what the question asks for."""
+    return (NUMBERED_SHORTHAND.fullmatch(quote.group(1)) is not None
+            and (question[:quote.start()].endswith(("哪", "哪些"))
+                 or ITEMS_ASKED_AFTER.match(question, quote.end()) is not None))
 
 
 def missing_quoted(question: str, texts: list[str]) -> list[str]:
     """The question's quoted names that none of ``texts`` holds (compared without punctuation, spaces or case:
     “道德文明使者·我们在行动” matches 道德文明使者•我们在行动); a numbered shorthand whose items are asked is no name."""
-    quoted = [m.group(1) for m in QUESTION_QUOTE_RE.finditer(question)
-              if not (NUMBERED_SHORTHAND.fullmatch(m.group(1)) and ITEMS_ASKED.search(question[:m.start()][-2:] + "|"
-                                                                                    + question[m.end():][:6]))]
+    quoted = [m.group(1) for m in QUESTION_QUOTE_RE.finditer(question) if not _items_asked(question, m)]
     if not quoted:  # most questions: no need to flatten every passage
         return []
     flat = [word_chars(t).lower() for t in texts]

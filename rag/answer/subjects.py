@@ -184,7 +184,7 @@ def states_roles(sentences: list[str], roles: tuple[str, ...], words: dict[str, 
     return any(all(any(w in s for w in words[r]) for r in roles) for s in sentences)
 
 
-CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
+QUESTION_CLAUSE = re.compile(r"[，,；;：:]")  # a question's clauses (not 、: "主持、讲话" is one clause)
 
 
 def role_not_stated(answer: str, question: str, passages: list[str]) -> tuple[str, tuple[str, ...]] | None:
@@ -202,7 +202,7 @@ def role_not_stated(answer: str, question: str, passages: list[str]) -> tuple[st
         return None
     # a clause about a person the question names is not asked: "除了代表市委表态发言的王少青，还有哪位副市长参加
     # 了会议" asks who 参加, the 发言 is 王少青's ("谁主持了会议，并作了讲话" asks both)
-    clauses = [c for c in CLAUSE_SPLIT.split(question)
+    clauses = [c for c in QUESTION_CLAUSE.split(question)
                if ASKS_PERSON.search(c) or ASKS_ROLE_HOLDER.search(c) or not person_names(c)]
     named = [r for r in ROLES if any(r in c for c in clauses)]
     roles = tuple(r for r in named if not any(r != o and r in o for o in named))  # 演唱 asked, not 唱 as well
