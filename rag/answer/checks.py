@@ -54,6 +54,7 @@ class ProblemKind(Enum):
     DATE_MISSING = "gives no date although one was asked for"
     PLACE_MISSING = "gives a time, not a place, although a place was asked for"
     OTHER_MEASURE = "counts things where another kind of quantity was asked for"
+    COUNT_FOR_LIST = "gives a count where the items were asked for"
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,59 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
     if measure and stated(COUNT_RE, body, question) and not stated(measure, body, question):
         return Problem(ProblemKind.OTHER_MEASURE,
                        "a sum, length, duration or share was asked for and the model answer gives a count of things")
+    if share_for_amount(body, question):
+        return Problem(ProblemKind.OTHER_MEASURE,
+                       "an amount was asked for and the model answer gives only a share or a rate")
+    if only_a_count(body, question):
+        return Problem(ProblemKind.COUNT_FOR_LIST, "the items were asked for and the model answer only counts them")
     if ASKS_DATE.search(question) and not stated(GIVES_DATE, body, question):
         return Problem(ProblemKind.DATE_MISSING, "a date was asked for and the model answer gives none")
     if ASKS_PLACE.search(question) and stated(GIVES_TIME, body, question) and not names_place(body, question):
         return Problem(ProblemKind.PLACE_MISSING, "a place was asked for and the model answer gives a time")
     return None
+
+
+# an amount a question asks for (a total of people, vehicles, money, output), and the words that ask for a share,
+# a rate or a change instead; an answer whose own figures are all shares (34%) or rates (421公斤/亩, not an annual
+# 30万吨/年) gives another kind of quantity ("宝马全球销量" answered with "占全球销量的近34%")
+AMOUNT_ASKED = re.compile(r"销量|产量|人数|票房|营收|收入|总额|总量|数量|规模|多少(?:人|名|辆|吨|元|钱|万|亿|个|家|台|件|份)")
+AMOUNT_ENDS = re.compile(rf"(?:{AMOUNT_ASKED.pattern})(?:是多少|有多少|多少)?\s*[？?]?\s*$")  # "2021年宝马全球销量？"
+SHARE_ASKED = re.compile(r"率|比例|占比|比重|百分|增长|增速|增幅|增加|减少|提高|提升|降低|下降|降幅|上涨|涨|跌|幅度|份额|"
+                         r"同比|环比|单产|人均|平均|每|多了|少了")
+SHARE_OR_RATE = re.compile(r"\d+(?:\.\d+)?\s*(?:[%％‰]|[\u4e00-\u9fff]{0,3}/(?![年月日天时周])[\u4e00-\u9fff])")
+
+
+def share_for_amount(body: str, question: str) -> bool:
+    """The question asks for an amount (多少人, or ends with one: "…全球销量？") and not a share, rate or change,
+    and every figure of the answer's own is a share or a rate."""
+    if not (ASKS_NUMBER.search(question) or AMOUNT_ENDS.search(question)) or not AMOUNT_ASKED.search(question) \
+            or SHARE_ASKED.search(question):
+        return False
+    spans = [(r.start(), r.end()) for r in SHARE_OR_RATE.finditer(body)]
+    own = [m for m in NUMBER_RE.finditer(body) if not has_number(m.group(0), question)]
+    return bool(own) and all(any(a <= m.start() < b for a, b in spans) for m in own)
+
+
+# what separates the items of a list, in a sentence or a numbered list
+ITEM_SEPARATOR = re.compile(r"[、，,；;：:和及与①②\n]")
+# the kind of thing a 哪些 question asks for: the noun after it (哪些国家, 哪几类对象)
+ITEMS_ASKED = re.compile(r"哪(?:些|几)[个位类项种家所名条批]?([\u4e00-\u9fff]{1,4})")
+
+
+def only_a_count(body: str, question: str) -> bool:
+    """The answer counts the things the question asks for and names none of them: "RCEP具体包括15个成员国" for
+    哪些国家 — no second item, nothing quoted, no proper noun the question does not name, no "X等15个". A count of
+    something else ("获得12个一等奖" for 哪些成绩) is no opinion."""
+    asked = ITEMS_ASKED.search(question)
+    counts = [m for m in COUNT_RE.finditer(body) if not figure_re(m.group(0)).search(question)]
+    if asked is None or not counts:
+        return False
+    counted = "".join(body[m.end():m.end() + 4] for m in counts)
+    if not set(asked.group(1)) & set(counted) or any(body[:m.start()].rstrip().endswith("等") for m in counts):
+        return False
+    rest = COUNT_RE.sub("", body)
+    return not (ITEM_SEPARATOR.search(rest) or quoted_names(rest)
+                or any(n not in question for n in proper_names(rest)))
 
 
 # jieba's tags of a proper noun: a place, a person, an organisation, another name

@@ -1,14 +1,17 @@
 """What does a figure count? The classifier after it ("25 支志愿服务队": 支) and the noun after that. A small model
 relabels a count it found: "25个优秀志愿服务项目" from "25支志愿服务队 … 还进行了优秀志愿服务项目评选", or "光明街道建成了
 5个新时代文明实践站" from "主城区5个街道共建成新时代文明实践站54个". ``relabelled_count`` finds such an answer: its
-figure counts another thing in every place the cited passages give it."""
+figure counts another thing in every place the cited passages give it. ``shared_count`` finds a figure counted for
+several units together ("在贾寨村、梁寨村等开展…共发放宣传册500余份") given for one of them."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
 from ..text.tokens import jieba_with_dictionary
-from .checks import NUMBER_RE, has_number
+from .checks import NUMBER_RE, figure_re, has_number
+from .people import JOIN
+from .subjects import SENTENCE_END, places
 
 # Classifiers in one group count the same kind of thing.
 CLASSIFIER_GROUPS = (("名", "人", "位"), ("个", "项"), ("次", "场", "回"), ("户", "家"))
@@ -74,3 +77,64 @@ def relabelled_count(answer: str, question: str, passages: list[str]) -> tuple[s
                 or counted_with_another_figure(noun, said.group(1), num, passages):
             return num, said.group(1) + noun, given[0][0] + given[0][1]
     return None
+
+
+# a sentence that shares its figures out per unit ("分别", "各有", "均建成", "每个社区") gives each unit's own
+SHARED_OUT = re.compile(r"分别|各自|各有|均|都|各(?:村|社区|街道|县|区|镇|乡|单位)|每")
+# a sentence about one unit ("该村现有耕地3000亩") counts for that one
+ONE_UNIT = re.compile(r"该(?:村|社区|街道|县|区|镇|乡|办事处)")
+_RUN_REACH = 15  # characters around a place searched for the other places of its run
+_DATE_PART = re.compile(r"\s*[年月日时点号]")  # a figure that is part of a date or a time counts nothing
+
+
+def _run_of_places(before: str, place: str, after: str, kind: str) -> tuple[str, str | None] | None:
+    """(the run, the other unit named in it) when ``place`` (its name; ``after`` starts with its kind word) is
+    named in one run with another place of its kind ("贾寨村、" + 梁寨 + "村"), or followed by 等 (other unit None);
+    None otherwise."""
+    if not after.startswith(kind):
+        return None
+    if before[-1:] and JOIN.match(before[-1]):
+        left = before[-_RUN_REACH:-1]
+        named = [p.name + p.kind for p in places(left) if p.kind == kind]
+        if named and left.endswith(named[-1]):
+            return f"{named[-1]}{before[-1]}{place}{kind}", named[-1]
+    rest = after[len(kind):]
+    if rest.startswith("等"):
+        return f"{place}{kind}等", None
+    if rest[:1] and JOIN.match(rest[0]):
+        named = [p.name + p.kind for p in places(rest[1:_RUN_REACH]) if p.kind == kind]
+        if named and rest[1:].startswith(named[0]):
+            return f"{place}{kind}{rest[0]}{named[0]}", named[0]
+    return None
+
+
+def shared_count(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
+    """(the place asked, the run it is named in) when the answer's figure is counted for several places together:
+    wherever the cited passages give it, the asked place's last mention in its sentence or the one before names it
+    in a run with others of its kind ("贾寨村、梁寨村等开展…活动。活动现场，…共发放宣传册500余份"), and the figure's
+    sentence neither shares it out (分别, 各有) nor speaks of one unit (该村). None otherwise — also when no
+    passage mentions the place near the figure, or the question itself names the run (梁寨村等, 贾寨村和梁寨村)."""
+    figures = [n for n in NUMBER_RE.findall(answer) if not has_number(n, question)]
+    asked = [p for p in places(question) if not re.search(rf"{re.escape(p.name + p.kind)}(?:等|{JOIN.pattern})", question)]
+    if not figures or not asked:
+        return None
+    found = None
+    for passage in passages:
+        ends = [0] + [m.end() for m in SENTENCE_END.finditer(passage)] + [len(passage)]
+        for m in (m for f in figures for m in figure_re(f).finditer(passage)):
+            if _DATE_PART.match(passage, m.end()):
+                continue
+            k = max(i for i, e in enumerate(ends) if e <= m.start())  # the figure's sentence: ends[k]..ends[k+1]
+            sentence = passage[ends[k]:ends[k + 1]]
+            if SHARED_OUT.search(sentence) or ONE_UNIT.search(sentence):
+                return None
+            reach = ends[max(0, k - 1)]  # its sentence and the one before
+            for place in asked:
+                pos = passage.rfind(place.name, reach, m.start())
+                if pos < 0:
+                    continue
+                run = _run_of_places(passage[:pos], place.name, passage[pos + len(place.name):], place.kind)
+                if run is None or (run[1] is not None and run[1] in question):
+                    return None  # the place is named alone before the figure: it may well be its own
+                found = found or (place.name + place.kind, run[0])
+    return found

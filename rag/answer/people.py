@@ -2,7 +2,7 @@
 王少青、副市长刘颖通报创建工作中的突出问题"), and a small model asked "谁通报…" names the first and stops. The
 names a clause joins with 、/和/与/及 before the asked verb did it together; an answer naming one of them is
 completed with the others (``co_named``). And who holds a title: a deputy (副总编辑) named for the title asked
-(总编辑) is a near miss (``deputy_named``)."""
+(总编辑), or the head for the deputy asked, is a near miss (``title_not_held``)."""
 from __future__ import annotations
 
 import re
@@ -74,28 +74,72 @@ def co_named(answer: str, question: str, passages: list[str]) -> CoNamed | None:
     return None
 
 
-# Asked who holds a title ("周口日报社的总编辑是谁"), the answer names its deputy ("副总编辑刘彦章"): a role the
-# text never gives that person — the near miss small models make with titles
+# Asked who holds a title ("周口日报社的总编辑是谁", "谁是党工委副书记"), the answer names the one the text gives the
+# other rank: the deputy for the head ("副总编辑刘彦章") or the head for the deputy ("党工委书记宋力") — a role the
+# text never gives that person, the near miss small models make with titles
 _TITLE = (r"(?:总)?(?:编辑|主任|书记|市长|县长|区长|局长|部长|主席|院长|校长|社长|经理|董事长|队长|组长|站长|所长|厅长|"
           r"省长|镇长|乡长|村长|会长|秘书长|总监|处长|科长|馆长|行长|团长)")
-TITLE_ASKED = re.compile(rf"(?<![副总正])({_TITLE})(?:是谁|叫什么|是哪一?位|姓什么|为何人)|谁是(?:[^，,？?]{{0,12}}的)?({_TITLE})")
+TITLE_ASKED = re.compile(rf"(?<![副总正])(副)?({_TITLE})(?:是谁|叫什么|是哪一?位|姓什么|为何人)"
+                         rf"|谁是(?:[^，,？?]{{0,12}}?)(?<![总正])(副)?({_TITLE})(?=[？?，,。\s]|$)")
 
 
-def deputy_named(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
-    """(person, title) when the question asks who holds ``title`` and every sentence of ``passages`` naming the
-    answer's person writes that title only as a deputy's ("副总编辑"), and no other person the answer names
-    holds the title as written; None otherwise."""
+@dataclass(frozen=True)
+class TitleAsked:
+    title: str  # as written without 副: 总编辑, 书记
+    deputy: bool  # the question asks for the deputy (副书记)
+
+    def __str__(self) -> str:
+        return ("副" if self.deputy else "") + self.title
+
+
+def title_asked(question: str) -> TitleAsked | None:
+    """The title whose holder the question asks for, or None."""
     m = TITLE_ASKED.search(question)
     if not m:
         return None
-    title = m.group(1) or m.group(2)
-    deputies, holders = [], []
+    return TitleAsked(m.group(2) or m.group(4), bool(m.group(1) or m.group(3)))
+
+
+def written_as_deputy(text: str, start: int) -> bool:
+    """The title beginning at ``start`` of ``text`` is a deputy's (副市长, 副总编辑)."""
+    return text[:start].endswith("副")
+
+
+def title_not_held(answer: str, question: str, passages: list[str]) -> tuple[str, TitleAsked] | None:
+    """(person, title asked) when the question asks who holds a title and every sentence of ``passages`` naming
+    the answer's person writes that title only at the other rank (only 副总编辑 for 总编辑; only 书记 for 副书记),
+    and no other person the answer names holds it as asked; None otherwise."""
+    asked = title_asked(question)
+    if asked is None:
+        return None
+    others, holders = [], []
     for name in (n for n in person_names(answer) if n not in question):
-        spans = [s for p in passages for s in re.split(r"[。！？!?\n]", p) if name in s and title in s]
+        spans = [s for p in passages for s in re.split(r"[。！？!?\n]", p) if name in s and asked.title in s]
         if spans:
-            deputy = all(s[:i].endswith("副") for s in spans for i in _starts(s, title))
-            (deputies if deputy else holders).append(name)
-    return (deputies[0], title) if deputies and not holders else None
+            other = all(written_as_deputy(s, i) != asked.deputy for s in spans for i in _starts(s, asked.title))
+            (others if other else holders).append(name)
+    return (others[0], asked) if others and not holders else None
+
+
+# a title the question names ("推进会上，市长提出了哪些要求"), not a deputy's, and not the end of another word
+# followed by its own ("城市长效", "合作社长年", "学校长期", "农村长远")
+TITLE_NAMED = re.compile(rf"(?<![副总正])({_TITLE})(?![效期年廊者久远])")
+
+
+def deputy_only_titles(question: str, texts: list[str]) -> list[str]:
+    """Titles the question names (市长) that ``texts`` write, but only as a deputy's (副市长): the holder the
+    question is about is in no passage. Not a title the question gives a name beside ("市长张三": the name
+    decides), nor one the texts never write (another wording may name the holder)."""
+    names = person_names(question)
+    found = []
+    for m in TITLE_NAMED.finditer(question):
+        title = m.group(1)
+        if any(n in question[max(0, m.start() - 4):m.end() + 4] for n in names):
+            continue
+        starts = [(t, i) for t in texts for i in _starts(t, title)]
+        if starts and all(written_as_deputy(t, i) for t, i in starts):
+            found.append(title)
+    return list(dict.fromkeys(found))
 
 
 def _starts(text: str, word: str) -> list[int]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ..text import content_tokens, word_chars
 from ..types import Hit
 from .context import coverage, idf_from_hits, sentence_scores
+from .people import deputy_only_titles
 from .tuning import TUNING
 
 
@@ -19,10 +20,13 @@ class Relevance:
     missing_numbers: list[str]
     relevant: bool
     missing_quoted: list[str] = field(default_factory=list)  # quoted names of the question no passage holds
+    deputy_only: list[str] = field(default_factory=list)  # titles of the question the passages give only a deputy
 
     def lacking(self) -> str | None:
-        """Why the gate refused, when it is a number or a quoted name of the question that no passage holds."""
-        names = self.missing_numbers + [f"“{q}”" for q in self.missing_quoted]
+        """Why the gate refused, when it is a number, a quoted name or a title holder of the question that no
+        passage holds."""
+        names = self.missing_numbers + [f"“{q}”" for q in self.missing_quoted] + \
+            [f"the {t} (only a 副{t})" for t in self.deputy_only]
         return f"no passage mentions {'、'.join(names)}" if names else None
 
 
@@ -64,7 +68,8 @@ def judge_relevance(question: str, hits: list[Hit], min_coverage: float = TUNING
     close to a passage in embedding space (e5 cosines sit in a narrow band: 0.86 was calibrated on the
     eval set, off-topic questions score about 0.80). Numbers in the question (a year, an issue, a
     date) must appear in the passages: "2024年…" is not answered by a 2023 figure; so must a name it quotes
-    (“见义勇为”类: a list without that category does not answer it).
+    (“见义勇为”类: a list without that category does not answer it), and a title it asks about (市长) must be
+    written for someone other than a deputy (passages with only 副市长 do not say what the 市长 did).
     """
     toks = content_tokens(question)
     if not hits:
@@ -74,13 +79,15 @@ def judge_relevance(question: str, hits: list[Hit], min_coverage: float = TUNING
     numbers = [n for n in _NUM_RE.findall(question) if not any(re.search(rf"(?<!\d){re.escape(n)}(?!\d)", t)
                                                                for t in texts)]
     quoted = missing_quoted(question, texts)
+    deputies = deputy_only_titles(question, texts)
+    absent = numbers or quoted or deputies
     if not toks:
-        return Relevance(0.0, 0.0, dense, numbers, dense >= min_dense and not numbers and not quoted, quoted)
+        return Relevance(0.0, 0.0, dense, numbers, dense >= min_dense and not absent, quoted, deputies)
     idf = idf_from_hits(toks, hits)
     best_cov = max(coverage(toks, t) for t in texts)
     best_sent = max((s.score for h in hits for s in sentence_scores(toks, h.chunk.text, idf)), default=0.0)
-    relevant = (best_cov >= min_coverage or dense >= min_dense) and not numbers and not quoted
-    return Relevance(best_cov, best_sent, dense, numbers, relevant, quoted)
+    relevant = (best_cov >= min_coverage or dense >= min_dense) and not absent
+    return Relevance(best_cov, best_sent, dense, numbers, relevant, quoted, deputies)
 
 
 def missing_tokens(question_tokens: list[str], hits: list[Hit]) -> list[str]:

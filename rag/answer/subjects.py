@@ -190,14 +190,15 @@ QUESTION_CLAUSE = re.compile(r"[，,；;：:]")  # a question's clauses (not 、
 def role_not_stated(answer: str, question: str, passages: list[str]) -> tuple[str, tuple[str, ...]] | None:
     """(the person the answer names, the roles asked) when the question asks who did something of ``ROLES`` and
     no sentence of ``passages`` names that person together with every role asked, or asks who holds a title
-    and the person is only its deputy (people.deputy_named); None otherwise (or when no sentence names the
+    and the person holds it only at the other rank (people.title_not_held); None otherwise (or when no sentence names the
     person at all: the citation checks judge that)."""
     from ..text import person_names
-    from .people import deputy_named
+    from .people import title_not_held
     from .question import ASKS_PERSON
 
-    if deputy := deputy_named(answer, question, passages):  # the deputy named for the title asked
-        return deputy[0], (f"{deputy[1]}: only 副{deputy[1]} is written",)
+    if held := title_not_held(answer, question, passages):  # the deputy named for the head asked, or the reverse
+        name, asked = held
+        return name, (f"{asked}: only {'' if asked.deputy else '副'}{asked.title} is written",)
     if not (ASKS_PERSON.search(question) or ASKS_ROLE_HOLDER.search(question)):
         return None
     # a clause about a person the question names is not asked: "除了代表市委表态发言的王少青，还有哪位副市长参加

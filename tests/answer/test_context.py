@@ -290,3 +290,28 @@ def test_relevance_gate_needs_the_quoted_name():
     assert not rel.relevant and rel.missing_quoted == ["见义勇为"]
     assert rel.lacking() == "no passage mentions “见义勇为”"
     assert judge_relevance("2023年上半年“河南好人榜”中，我市入选“敬业奉献”类榜单的是谁？", h).relevant
+
+
+@pytest.mark.parametrize("question, texts, titles", [
+    # the passages write the title only for a deputy: what the 市长 did is in none of them
+    ("推进会上，市长提出了哪些要求？", ["会上，市委常委、宣传部长王少青、副市长刘颖通报问题。", "市委书记张建慧主持会议。"], ["市长"]),
+    ("推进会上，市长提出了哪些要求？", ["市委副书记、市长王五讲话。"], []),  # a holder is written
+    ("推进会上，哪位副市长通报了问题？", ["副市长刘颖通报问题。"], []),  # a deputy asked
+    ("市长刘颖提出了哪些要求？", ["副市长刘颖讲话。"], []),  # the name decides
+    ("推进会上，区长提出了哪些要求？", ["区委书记讲话。"], []),  # never written: another wording may name them
+    ("书记强调了什么？", ["习近平总书记指出。"], []),  # 总书记 is no deputy
+    # a title's characters ending another word: 合作社长年, 城市长效
+    ("该合作社长年带动多少户增收？", ["合作社副社长李某介绍，合作社常年带动120户。"], []),
+    ("城市长效管理机制是什么？", ["副市长刘颖调研城市管理。"], []),
+])
+def test_deputy_only_titles(question, texts, titles):
+    from rag.answer.people import deputy_only_titles
+    assert deputy_only_titles(question, texts) == titles
+
+
+def test_relevance_gate_needs_the_title_holder():
+    h = [hit("6月12日，全市大走访活动现场会召开。副市长刘颖通报创建工作中的突出问题。")]
+    rel = judge_relevance("6月12日全市大走访活动现场会上，市长提出了哪些要求？", h)
+    assert not rel.relevant and rel.deputy_only == ["市长"]
+    assert rel.lacking() == "no passage mentions the 市长 (only a 副市长)"
+    assert judge_relevance("6月12日全市大走访活动现场会上，副市长通报了什么？", h).relevant

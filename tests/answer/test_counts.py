@@ -47,3 +47,37 @@ def test_what_each_side_counts():
 ])
 def test_counted_with_another_figure(noun, classifier, num, expected):
     assert counted_with_another_figure(noun, classifier, num, [STATIONS]) == expected
+
+
+LAW_DAY = ("近日，搬口办事处联合有关部门在贾寨村、梁寨村等开展“法治宣传进基层”活动。活动现场，普法志愿者向群众进行宣传解读，"
+           "共发放宣传册500余份、解答法律问题30余条。")
+
+
+@pytest.mark.parametrize("answer, question, passage, expected", [
+    # the villages' joint figure given for one of them
+    ("梁寨村共发放宣传册500余份[1]。", "搬口办事处的活动中，光在梁寨村一个村就发放了多少份宣传册？", LAW_DAY,
+     ("梁寨村", "贾寨村、梁寨村")),
+    ("500余份[1]。", "贾寨村发放了多少份宣传册？", LAW_DAY, ("贾寨村", "贾寨村、梁寨村")),
+    ("300余人[1]。", "周滨社区有多少居民参加？", "在周滨社区和高庄社区开展义诊，服务居民300余人。", ("周滨社区", "周滨社区和高庄社区")),
+    ("40人[1]。", "高庄社区有多少人参加？", "在高庄社区等地开展义诊，40人参加。", ("高庄社区", "高庄社区等")),
+    # the question asks for the run itself, or no place
+    ("500余份[1]。", "搬口办事处在梁寨村等地发放了多少份宣传册？", LAW_DAY, None),
+    ("500余份[1]。", "贾寨村和梁寨村一共发放了多少份宣传册？", LAW_DAY, None),
+    ("500余份[1]。", "搬口办事处发放了多少份宣传册？", LAW_DAY, None),
+    # the place is named alone nearer the figure; a list of each unit's own figure; a figure shared out
+    ("30名[1]。", "梁寨村组织了多少名志愿者？", "在贾寨村、梁寨村开展活动。梁寨村组织志愿者30名。", None),
+    ("50名[1]。", "搬口街道有多少名议事代表？", "其中，许湾街道58名、文昌街道57名、搬口街道50名。", None),
+    ("57名[1]。", "文昌街道有多少名议事代表？", "其中，许湾街道58名、文昌街道57名、搬口街道50名。", None),
+    ("20人[1]。", "梁寨村有多少人参加？", "贾寨村、梁寨村分别有20人参加。", None),
+    ("20人[1]。", "梁寨村有多少人参加？", "贾寨村、梁寨村开展活动，每个村有20人参加。", None),
+    ("20人[1]。", "梁寨村有多少人参加？", "贾寨村、梁寨村各有20人参加。", None),
+    ("3000亩[1]。", "梁寨村有多少亩耕地？", "梁寨村与贾寨村毗邻。该村现有耕地3000亩。", None),  # one village's
+    ("6月5日[1]。", "梁寨村的普法活动是哪天？", "在贾寨村、梁寨村等开展普法活动，活动于6月5日举行。", None),  # a date
+    ("500余份[1]。", "梁寨村发放了多少份宣传册？", "在梁寨村等地开展活动。现场有很多群众。共发放宣传册500余份。",
+     None),  # named two sentences before the figure: too far to say
+    ("500余份[1]。", "在一等奖评选中，梁寨村发放了多少份宣传册？", "在梁寨村等地开展活动。共发放宣传册500余份。",
+     ("梁寨村", "梁寨村等")),  # the question's 等 is another word
+])
+def test_shared_count(answer, question, passage, expected):
+    from rag.answer.counts import shared_count
+    assert shared_count(answer, question, [passage]) == expected

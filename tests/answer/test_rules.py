@@ -8,7 +8,7 @@ from rag.answer.relevance import Relevance
 from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AllWhoDidIt, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
                               AnswerOfAnotherTitle,
                               AnswerOfAnotherPlace, PlaceMoved, AnswerOfAnotherYear, AnswerOfAnotherPeriod, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
-                              FigureOfTheNamedThing, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
+                              FigureOfTheNamedThing, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure, SharedCount,
                               RetryWithBestPassage, RoleNotStated, verify)
 from rag.text import content_tokens
 from rag.types import Chunk, Hit, Outcome
@@ -161,6 +161,17 @@ def test_relabelled_count(draft, refused):
 
 
 @pytest.mark.parametrize("question, draft, refused", [
+    ("光在梁寨村一个村就发放了多少份宣传册？", "梁寨村发放宣传册500余份[1]。", True),  # the two villages' figure
+    ("贾寨村和梁寨村共发放了多少份宣传册？", "共发放宣传册500余份[1]。", False),  # the run asked
+    ("光在梁寨村一个村就发放了多少份宣传册？", "梁寨村发放宣传册500余份。", False),  # cites nothing: no source
+])
+def test_shared_count(question, draft, refused):
+    passage = "搬口办事处在贾寨村、梁寨村等开展普法活动。活动现场，共发放宣传册500余份。"
+    v = SharedCount()(Draft(draft, refused=False), evidence(question, [passage]))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+
+
+@pytest.mark.parametrize("question, draft, refused", [
     ("2021年城镇新增就业多少人？", "新增就业1186万人[1]。", True),  # the passage's sentence is about 2020
     ("2020年城镇新增就业多少人？", "新增就业1186万人[1]。", False),
     ("2021年的就业数据是哪天公布的？", "2022年1月17日公布[1]。", False),  # a date question: its answer has its own year
@@ -224,6 +235,7 @@ def test_all_who_did_it(question, draft, shown):
     (ProblemKind.PERSON_NOT_CITED, Action.REFUSE, Outcome.REFUSED),
     (ProblemKind.OTHER_MEASURE, Action.REFUSE, Outcome.REFUSED),  # another kind of thing than asked: not quoted
     (ProblemKind.PLACE_MISSING, Action.REFUSE, Outcome.REFUSED),
+    (ProblemKind.COUNT_FOR_LIST, Action.REFUSE, Outcome.REFUSED),
     (ProblemKind.NO_CITATION, Action.REPLACE, Outcome.EXTRACTED),  # the evidence is quoted instead
     (None, None, None),
 ])
@@ -273,7 +285,7 @@ def test_the_chains_end_in_a_verdict():
                                           "answer_of_another_place", "place_moved",
                                           "answer_of_another_year", "answer_of_another_period",
                                           "answer_of_another_ordinal", "answer_of_another_title",
-                                          "answer_of_wider_scope",
+                                          "answer_of_wider_scope", "shared_count",
                                               "relabelled_count", "role_not_stated", "organisation_role_not_stated",
                                               "all_who_did_it",
                                               "failed_check"]

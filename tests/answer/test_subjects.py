@@ -106,6 +106,13 @@ MEETING_ROLES = ("8月2日，我市召开全域精神文明建设工作推进会
      ("刘彦章", ("总编辑: only 副总编辑 is written",))),
     ("李四[1]。", "公司的副总经理是谁？", "副总经理李四出席。", None),  # a deputy asked
     ("张三、李四[1]。", "市长是谁？", "会议由副市长李四主持。市长张三出席。", None),  # the holder named too
+    # …or the head for the deputy asked
+    ("宋力[1]。", "第四十八次会议参会的示范区领导里，谁是党工委副书记？", "市政协副主席、示范区党工委书记宋力主持会议并讲话。",
+     ("宋力", ("副书记: only 书记 is written",))),
+    ("宋力[1]。", "党工委副书记是谁？", "党工委副书记宋力主持会议。", None),
+    ("王五[1]。", "党工委副书记是谁？", "党工委书记宋力、副书记王五出席。", None),  # both ranks in one sentence
+    ("宋力[1]。", "谁是党工委书记？", "市政协副主席、示范区党工委书记宋力主持会议并讲话。", None),  # 副主席 is another title
+    ("刘颖[1]。", "谁是市长热线负责人？", "副市长刘颖调研市长热线。", None),  # 市长 is not the title asked
 ])
 def test_role_not_stated(answer, question, passage, expected):
     from rag.answer.subjects import role_not_stated
