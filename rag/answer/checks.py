@@ -132,8 +132,9 @@ SHARE_OR_RATE = re.compile(r"\d+(?:\.\d+)?\s*(?:[%％‰]|[\u4e00-\u9fff]{0,3}/(
 def share_for_amount(body: str, question: str) -> bool:
     """The question asks for an amount (多少人, or ends with one: "…全球销量？") and not a share, rate or change,
     and every figure of the answer's own is a share or a rate."""
-    if not (ASKS_NUMBER.search(question) or AMOUNT_ENDS.search(question)) or not AMOUNT_ASKED.search(question) \
-            or SHARE_ASKED.search(question):
+    if not AMOUNT_ASKED.search(question) or SHARE_ASKED.search(question):
+        return False
+    if not (ASKS_NUMBER.search(question) or AMOUNT_ENDS.search(question)):
         return False
     spans = [(r.start(), r.end()) for r in SHARE_OR_RATE.finditer(body)]
     own = [m for m in NUMBER_RE.finditer(body) if not has_number(m.group(0), question)]

@@ -11,7 +11,7 @@ from functools import lru_cache
 from ..text.tokens import jieba_with_dictionary
 from .checks import NUMBER_RE, figure_re, has_number
 from .people import JOIN
-from .subjects import SENTENCE_END, places
+from .subjects import KINDS, SENTENCE_END, places
 
 # Classifiers in one group count the same kind of thing.
 CLASSIFIER_GROUPS = (("名", "人", "位"), ("个", "项"), ("次", "场", "回"), ("户", "家"))
@@ -80,9 +80,10 @@ def relabelled_count(answer: str, question: str, passages: list[str]) -> tuple[s
 
 
 # a sentence that shares its figures out per unit ("分别", "各有", "均建成", "每个社区") gives each unit's own
-SHARED_OUT = re.compile(r"分别|各自|各有|均|都|各(?:村|社区|街道|县|区|镇|乡|单位)|每")
+_UNIT = "|".join(KINDS)
+SHARED_OUT = re.compile(rf"分别|各自|各有|均|都|各(?:{_UNIT}|单位)|每")
 # a sentence about one unit ("该村现有耕地3000亩") counts for that one
-ONE_UNIT = re.compile(r"该(?:村|社区|街道|县|区|镇|乡|办事处)")
+ONE_UNIT = re.compile(rf"该(?:{_UNIT})")
 _RUN_REACH = 15  # characters around a place searched for the other places of its run
 _DATE_PART = re.compile(r"\s*[年月日时点号]")  # a figure that is part of a date or a time counts nothing
 

@@ -130,9 +130,12 @@ def deputy_only_titles(question: str, texts: list[str]) -> list[str]:
     """Titles the question names (市长) that ``texts`` write, but only as a deputy's (副市长): the holder the
     question is about is in no passage. Not a title the question gives a name beside ("市长张三": the name
     decides), nor one the texts never write (another wording may name the holder)."""
+    named = list(TITLE_NAMED.finditer(question))
+    if not named:  # most questions: no jieba cut on the gate's path
+        return []
     names = person_names(question)
     found = []
-    for m in TITLE_NAMED.finditer(question):
+    for m in named:
         title = m.group(1)
         if any(n in question[max(0, m.start() - 4):m.end() + 4] for n in names):
             continue
