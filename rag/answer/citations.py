@@ -79,7 +79,15 @@ def is_echo(answer: str, question: str) -> bool:
     """An "answer" that only restates the question ("…是由鹿邑县领导主持的") says nothing: every
     character of it already occurs in the question."""
     core = re.sub(r"[\s，。！？；：、“”‘’（）()《》]", "", MARKER_RE.sub("", answer))
-    return bool(core) and all(ch in question for ch in core)
+    return bool(core) and all(ch in question for ch in core) and _figures(core) <= _figures(question)
+
+
+# a figure with the character after it: "第1届" fills the question's "第几届" even when "1月12日" gives it a 1
+_FIGURE_RE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+
+
+def _figures(text: str) -> set[tuple[str, str]]:
+    return {(m.group(0), text[m.end():m.end() + 1]) for m in _FIGURE_RE.finditer(text)}
 
 
 def _bigrams(text: str) -> set[str]:
@@ -115,6 +123,13 @@ def repoint(answer: str, passages: list[str], weak: float = TUNING.repoint_weak,
             best = max(range(len(passages)), key=lambda i: scores[i])
             if scores[nums[0] - 1] < weak and scores[best] >= strong:
                 part = MARKER_RE.sub(f"[{best + 1}]", part)
+        elif len(nums) == 1 and 1 <= nums[0] <= len(passages):  # a short answer ("赵媛媛[3]"): too few bigrams
+            # to weigh, so it moves only when copied verbatim from another passage and absent from the cited one
+            bare = _PUNCT_RE.sub("", core)
+            flat = [_PUNCT_RE.sub("", p) for p in passages]
+            holders = [n for n, p in enumerate(flat, 1) if len(bare) >= 2 and bare in p]
+            if holders and nums[0] not in holders:
+                part = MARKER_RE.sub(f"[{holders[0]}]", part)
         out.append(part)
     return "".join(out)
 

@@ -37,6 +37,33 @@ def test_echo_answers_say_nothing():
     assert not is_echo("周口金锐物业有限公司总经理金笛[1]。", "周口金锐物业有限公司总经理叫什么名字？")
 
 
+@pytest.mark.parametrize("answer, question, echo", [
+    # the figure fills the asked slot, although "1月12日" gives the question a 1
+    ("示范区各街道1月12日召开的议事代表会议是第1届议事代表会议[1]。", "示范区各街道1月12日召开的议事代表会议，是第几届议事代表会议？", False),
+    ("1月12日召开的是第2次会议[1]。", "1月12日召开的是第几次会议？", False),
+    ("共12人参会[1]。", "1月2日共几人参会？", False),  # "12" is no "1" or "2"
+    # figures the question already writes, with the same character after them: still a restatement
+    ("1月12日召开了会议[1]。", "1月12日召开了什么会议？", True),
+    ("2023年的会议由领导主持[1]。", "2023年的会议由哪位领导主持？", True),
+])
+def test_a_figure_the_question_lacks_is_no_echo(answer, question, echo):
+    assert is_echo(answer, question) is echo
+
+
+@pytest.mark.parametrize("answer, moved", [
+    ("赵媛媛[3]", "赵媛媛[1]"),  # a short answer copied from [1], cited to [3], which lacks it
+    ("赵媛媛[1]", "赵媛媛[1]"),
+    ("张三[3]", "张三[3]"),  # in no passage: the checks judge it, the citation stays
+    ("唐丽娜[2]。", "唐丽娜[2]。"),  # in [1] and in the cited [2]: stays
+    ("媛[3]", "媛[3]"),  # one character says nothing about where it came from
+])
+def test_a_short_answer_cited_to_a_passage_without_it_is_repointed(answer, moved):
+    passages = ["[1]：西华县税务局干部赵媛媛、商水县融媒体中心总编辑唐丽娜入选“敬业奉献”类榜单。",
+                "[2]：唐丽娜是商水县融媒体中心总编辑。",
+                "[3]：市税务局开展“我为群众办实事”系列活动。"]
+    assert attribute(answer, passages) == moved
+
+
 def test_sentences_no_cited_passage_supports_are_dropped():
     from rag.answer import drop_unsupported
 
