@@ -18,7 +18,11 @@ class Tuning:
 
     # --- the model refused: try again or extract (assistant.py, rules.py) ---
     retry_coverage: float = 0.6  # ask again with the best passage alone when it holds this share of the words
-    retry_window: float = 0.5  # …and its best window scores at least this (else the first passage, if close)
+    retry_window: float = 0.5  # …and its best window scores at least this (else the first passage, if close).
+    #                           Tried in session 24: when that retry refuses too, a second one with the next
+    #                           passage (by window score, another chunk). Own dev, the first 15 such questions:
+    #                           4 unanswerables answered (near misses q101, q109, q229; q089), no right answer
+    #                           gained. Not kept
     extract_sentence: float = 0.75  # quote the passages instead when one sentence matches this well and no
     #                                 question word is missing (sample dev: 0 wrong extractions at 0.75)
 
