@@ -79,7 +79,7 @@ def is_echo(answer: str, question: str) -> bool:
     """An "answer" that only restates the question ("…是由鹿邑县领导主持的") says nothing: every
     character of it already occurs in the question."""
     core = re.sub(r"[\s，。！？；：、“”‘’（）()《》]", "", MARKER_RE.sub("", answer))
-    return bool(core) and all(ch in question for ch in core) and _figures(core) <= _figures(question)
+    return bool(core) and all(ch in question for ch in core) and _figures(core) <= _figures(re.sub(r"\s", "", question))
 
 
 # a figure with the character after it: "第1届" fills the question's "第几届" even when "1月12日" gives it a 1
@@ -123,15 +123,24 @@ def repoint(answer: str, passages: list[str], weak: float = TUNING.repoint_weak,
             best = max(range(len(passages)), key=lambda i: scores[i])
             if scores[nums[0] - 1] < weak and scores[best] >= strong:
                 part = MARKER_RE.sub(f"[{best + 1}]", part)
-        elif len(nums) == 1 and 1 <= nums[0] <= len(passages):  # a short answer ("赵媛媛[3]"): too few bigrams
-            # to weigh, so it moves only when copied verbatim from another passage and absent from the cited one
-            bare = _PUNCT_RE.sub("", core)
-            flat = [_PUNCT_RE.sub("", p) for p in passages]
-            holders = [n for n, p in enumerate(flat, 1) if len(bare) >= 2 and bare in p]
-            if holders and nums[0] not in holders:
-                part = MARKER_RE.sub(f"[{holders[0]}]", part)
+        elif len(nums) == 1 and sum(1 for x in parts if x.strip()) == 1 and 1 <= nums[0] <= len(passages):
+            part = _repoint_short(part, core, nums[0], passages)
         out.append(part)
     return "".join(out)
+
+
+def _repoint_short(part: str, core: str, cited: int, passages: list[str]) -> str:
+    """A one-sentence answer too short for bigram shares ("赵媛媛[3]") moves only when it is a name or term (no
+    figure: RepointFigure's job, and "5次" would match "15次"), copied verbatim from the text (not the label) of
+    exactly one other passage, and shares no bigram with the cited one (which may word it otherwise: "张三和李四")."""
+    bare = _PUNCT_RE.sub("", core)
+    if len(bare) < 2 or re.search(r"\d", bare):
+        return part
+    texts = [re.sub(r"\s", "", p.split("：", 1)[-1]) for p in passages]
+    holders = [n for n, t in enumerate(texts, 1) if bare in t]
+    if len(holders) == 1 and holders[0] != cited and bigram_share(bare, texts[cited - 1]) == 0:
+        return MARKER_RE.sub(f"[{holders[0]}]", part)
+    return part
 
 
 def attribute(answer: str, passages: list[str], threshold: float = TUNING.attribute_share) -> str:

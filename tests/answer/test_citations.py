@@ -45,6 +45,7 @@ def test_echo_answers_say_nothing():
     # figures the question already writes, with the same character after them: still a restatement
     ("1月12日召开了会议[1]。", "1月12日召开了什么会议？", True),
     ("2023年的会议由领导主持[1]。", "2023年的会议由哪位领导主持？", True),
+    ("2023年示范区开展了活动[1]。", "2023 年示范区开展了什么活动？", True),  # a space after the question's figure
 ])
 def test_a_figure_the_question_lacks_is_no_echo(answer, question, echo):
     assert is_echo(answer, question) is echo
@@ -56,11 +57,16 @@ def test_a_figure_the_question_lacks_is_no_echo(answer, question, echo):
     ("张三[3]", "张三[3]"),  # in no passage: the checks judge it, the citation stays
     ("唐丽娜[2]。", "唐丽娜[2]。"),  # in [1] and in the cited [2]: stays
     ("媛[3]", "媛[3]"),  # one character says nothing about where it came from
+    ("赵媛媛[3]。唐丽娜[3]。", "赵媛媛[3]。唐丽娜[3]。"),  # a short sentence inside a longer answer: left alone
+    ("5次[3]", "5次[3]"),  # a figure: RepointFigure's job ("5次" is inside "15次")
+    ("活动[1]", "活动[1]"),  # a common word: only a name or term copied from exactly one other passage moves
+    ("张三，李四[3]", "张三，李四[3]"),  # no passage writes it verbatim ("张三、李四", "张三和李四")
+    ("周口[2]", "周口[2]"),  # in [3]'s label only, not its text
 ])
 def test_a_short_answer_cited_to_a_passage_without_it_is_repointed(answer, moved):
-    passages = ["[1]：西华县税务局干部赵媛媛、商水县融媒体中心总编辑唐丽娜入选“敬业奉献”类榜单。",
-                "[2]：唐丽娜是商水县融媒体中心总编辑。",
-                "[3]：市税务局开展“我为群众办实事”系列活动。"]
+    passages = ["[1]：西华县税务局干部赵媛媛、商水县融媒体中心总编辑唐丽娜入选“敬业奉献”类榜单，全年开展活动15次。",
+                "[2]：唐丽娜是商水县融媒体中心总编辑，张三、李四参加活动。",
+                "[3]《周口简报》（周口市文明办）：市税务局开展“我为群众办实事”系列活动，张三和李四出席。"]
     assert attribute(answer, passages) == moved
 
 
