@@ -23,6 +23,7 @@ from .citations import (MARKER_RE, attribute, circle_list_numbers, cited_numbers
 from .dating import Compared, Resolved, answer_in_time
 from .context import (best_window, cut_passage, distinct, idf_from_hits, passages_to_show, second_window,
                       trim_passage, widen_passage)
+from .bylines import who_signed
 from .extractive import extractive_answer
 from .question import Intent, analyse, clean_history, clean_question, looks_like_followup
 from .relevance import Relevance, judge_relevance
@@ -130,6 +131,8 @@ class Assistant:
             verdict = Verdict("timeline", Action.REPLACE, Outcome.TIMELINE, plan.text)
         elif not ctx.relevance.relevant:
             verdict = Verdict("relevance_gate", Action.REFUSE, Outcome.REFUSED, reason=ctx.relevance.lacking())
+        elif signed := who_signed(standalone, ctx.shown, ctx.passages, self._opening, self.settings.passage_chars):
+            verdict = signed  # a reporter or author: the article's byline says who
         elif self.backend == "extractive":
             text = extractive_answer(standalone, ctx.passages)[0]
             verdict = (Verdict("extractive", Action.REPLACE, Outcome.EXTRACTED, text) if text
@@ -219,6 +222,11 @@ class Assistant:
             same_article = ["\n".join(lb for lb, a in zip(labels, article) if a == own) for own in article]
             text = complete_years(text, same_article)
         return Draft(text, refused=False, problem=check_answer(text, ctx.intent.question, ctx.passages))
+
+    def _opening(self, hit: Hit) -> str | None:
+        """The text of the article ``hit`` belongs to (its opening holds the byline)."""
+        article = self.index.article(hit.chunk.source, hit.chunk.article_no)
+        return article.text if article else None
 
     def evidence(self, ctx: Context) -> Evidence:
         return Evidence(ctx.intent, ctx.passages, ctx.tokens, ctx.relevance, ctx.window_scores,

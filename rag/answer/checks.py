@@ -13,7 +13,7 @@ from ..text import content_tokens, person_names
 from ..types import Hit
 from .citations import CIRCLED, MARKER_RE, cited_numbers
 from .context import idf_from_hits
-from .question import (ASKS_DATE, ASKS_NUMBER, ASKS_PERSON, ASKS_PLACE, GIVES_DATE, GIVES_TIME, HAS_NUMBER,
+from .question import (ASKS_DATE, ASKS_PERSON, ASKS_PLACE, GIVES_DATE, GIVES_TIME, HAS_NUMBER, asks_number,
                        measure_asked)
 from .tuning import TUNING
 
@@ -100,7 +100,7 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
                                f"model answer names {name}, whom no cited passage about the question mentions")
     # the answer's own figures and dates count: the question's "2022年" repeated in "2022年春运…今天开售" is none;
     # a numbered list (①②) counts its items ("分几个阶段")
-    if ASKS_NUMBER.search(question) and not (stated(HAS_NUMBER, body, question)
+    if asks_number(question) and not (stated(HAS_NUMBER, body, question)
                                              or stated(NUMBER_RE, body, question) or CIRCLED[1] in body):
         return Problem(ProblemKind.NUMBER_MISSING, "a number was asked for and the model answer gives none")
     measure = measure_asked(question)
@@ -134,7 +134,7 @@ def share_for_amount(body: str, question: str) -> bool:
     and every figure of the answer's own is a share or a rate."""
     if not AMOUNT_ASKED.search(question) or SHARE_ASKED.search(question):
         return False
-    if not (ASKS_NUMBER.search(question) or AMOUNT_ENDS.search(question)):
+    if not (asks_number(question) or AMOUNT_ENDS.search(question)):
         return False
     spans = [(r.start(), r.end()) for r in SHARE_OR_RATE.finditer(body)]
     own = [m for m in NUMBER_RE.finditer(body) if not has_number(m.group(0), question)]

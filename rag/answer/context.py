@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from ..text import clauses, split_sentences, word_chars
 from ..types import Hit
 from .citations import bigram_share
-from .question import ASKS_DATE, ASKS_NUMBER, HAS_DATE, HAS_NUMBER, expected_figure
+from .question import ASKS_DATE, HAS_DATE, HAS_NUMBER, asks_number, expected_figure
 from .tuning import TUNING
 
 
@@ -51,7 +51,7 @@ def answer_shape_bonus(question: str, text: str) -> float:
     """Evidence that has the kind of thing the question asks for (a number, a date; better, a figure of the
     kind asked: a length for 多长, a score for 得分) ranks higher."""
     bonus = 0.0
-    if ASKS_NUMBER.search(question) and HAS_NUMBER.search(text):
+    if asks_number(question) and HAS_NUMBER.search(text):
         bonus += TUNING.figure_bonus
         figure = expected_figure(question)
         if figure is not None and figure.search(text):

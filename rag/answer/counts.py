@@ -9,8 +9,9 @@ import re
 from functools import lru_cache
 
 from ..text.tokens import jieba_with_dictionary
-from .checks import NUMBER_RE, figure_re, has_number
+from .checks import COUNT_RE, NUMBER_RE, figure_re, has_number
 from .people import JOIN
+from .question import UNIT_ASKED
 from .subjects import KINDS, SENTENCE_END, places
 
 # Classifiers in one group count the same kind of thing.
@@ -77,6 +78,33 @@ def relabelled_count(answer: str, question: str, passages: list[str]) -> tuple[s
                 or counted_with_another_figure(noun, said.group(1), num, passages):
             return num, said.group(1) + noun, given[0][0] + given[0][1]
     return None
+
+
+# the kinds of count a question can ask for by its classifier whose answer must count the same kind: people
+# (多少名信访专员) are not answered by a count of meetings ("培训会15次"), nor events (几次) by a count of people.
+# Other classifiers are left alone: 项 / 条 / 件 / 个 count the same items in different words ("多少项建议": "127条")
+COUNT_KINDS = ("名人位", "次场回届轮")
+
+
+def count_of_another_kind(answer: str, question: str, passages: list[str] | None = None) -> tuple[str, str] | None:
+    """(the classifier asked, the answer's count) when the question asks how many people (多少名, 几位) or events
+    (几次, 多少场) and every count the answer gives of its own counts something else ("培训会15次" for 多少名信访专员):
+    the figure of a neighbouring fact. None when the answer gives no count with a classifier, or one of the kind
+    asked ("300余人次" for 多少名), or the question asks another kind. ``passages`` are not read."""
+    asked = [m.group(1) for m in UNIT_ASKED.finditer(question)]
+    kind = next((k for k in COUNT_KINDS if asked and all(a in k for a in asked)), None)
+    if kind is None:  # no count asked, another kind, or counts of two kinds (a question in two parts)
+        return None
+    counts = [c.group(0) for c in COUNT_RE.finditer(answer)
+              if not any(has_number(n, question) for n in NUMBER_RE.findall(c.group(0)))
+              and not answer.startswith(("月", "小时", "工作日"), c.end())]  # 3个月: a duration, no count of things
+    if not counts or any(_count_classifier(c) in kind for c in counts):
+        return None
+    return asked[0], counts[0]
+
+
+def _count_classifier(count: str) -> str:
+    return re.sub(r"\s", "", count)[-1]
 
 
 # a sentence that shares its figures out per unit ("分别", "各有", "均建成", "每个社区") gives each unit's own

@@ -7,8 +7,8 @@ import re
 from ..text import ITEM_START, content_tokens, sanitise_passage
 from ..types import Hit, issue_label
 from .context import best_window, idf_from_hits
-from .question import (ASKS_DATE, ASKS_NUMBER, GIVES_DATE, HAS_NUMBER, UNIT_ASKED, MetaField, asks_list, expected_figure,
-                       measure_asked, metadata_asked)
+from .question import (ASKS_DATE, GIVES_DATE, HAS_NUMBER, UNIT_ASKED, MetaField, asks_list, asks_number,
+                       expected_figure, measure_asked, metadata_asked)
 from .tuning import TUNING
 
 
@@ -45,7 +45,7 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
     score, n, text, hit = best
     figure = expected_figure(question)
     listing = asks_list(question)
-    if ASKS_NUMBER.search(question) and not listing and not gives_figure(text, figure):
+    if asks_number(question) and not listing and not gives_figure(text, figure):
         return "", []  # a number was asked for and the best evidence holds none
     measure = measure_asked(question)
     if measure and not listing and not measure.search(text):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..types import Hit, Outcome
 from .citations import MARKER_RE, cited_numbers
-from .counts import relabelled_count, shared_count
+from .counts import count_of_another_kind, relabelled_count, shared_count
 from .periods import other_period
 from .subjects import (moved_place, org_role_not_stated, other_place, other_year, role_not_stated,
                        wider_scope)
@@ -176,3 +176,14 @@ class OrganisationRoleNotStated(RoleNotStated):
     something else ("市城市管理局启动公园提升改造工程" for 由哪家施工单位承建): a role the text never gives — refuse."""
     name = "organisation_role_not_stated"
     find = staticmethod(org_role_not_stated)
+
+
+class CountOfAnotherKind(NearMiss):
+    """Asked how many people (多少名信访专员) or events (几次), the answer counts something else ("共举行培训会15次"):
+    the figure of a neighbouring fact — refuse."""
+    name = "count_of_another_kind"
+    find = staticmethod(count_of_another_kind)
+
+    def reason(self, found) -> str:
+        asked, given = found
+        return f"a count in {asked} was asked for; the answer counts {given}"

@@ -22,6 +22,15 @@ _FOLLOWUP_RE = re.compile(r"^(那|那么|那个|它|他|她|他们|它们|这|�
 # 多长/多大/… only as the question word ("多长的步道", "今年多大？"), not inside 很多大学生 / 多重保障
 ASKS_NUMBER = re.compile(r"(多少|(?<!哪)几[个名次人项份户条座期天支所家位]|比例|百分之|数量|(?<!哪)几(?![乎经度])|多[长大高远久重宽深](?=[的了？?，]|$)|"
                          r"(?:电话|号码)是?什么)")
+# a quoted template (“几堂几中心”, “几会一课”) asks for the name that fills it ("两堂三中心"), not for a number
+_QUOTED_TEMPLATE = re.compile(r"[“\"「『][^“”\"「」『』]{0,30}(?:几|多少)[^“”\"「」『』]{0,30}[”\"」』]")
+
+
+def asks_number(question: str) -> bool:
+    """The question asks for a number ("多少名", "几个", "比例"); a 几 inside a quoted name it asks to fill does not."""
+    return bool(ASKS_NUMBER.search(_QUOTED_TEMPLATE.sub("“”", question)))
+
+
 # a date question; search-style queries name it by 时间 ("开幕时间", "…的发布时间？", "在什么时间完成"), but not a
 # duration ("多长时间", "持续时间") nor opening hours ("开放时间", "办公时间": a time of day, not a date)
 ASKS_DATE = re.compile(r"(哪天|哪一天|何时|什么时候|什么时间|几月几日|日期|哪日|"
@@ -68,7 +77,7 @@ def measure_asked(question: str) -> re.Pattern | None:
     """The kind of quantity a number question's wording asks for (``多长`` → a length, ``多少资金`` → a sum,
     ``被判多少年`` → a duration); None when it asks for no number, names a classifier itself (``多少个``) or its
     wording names no kind."""
-    if not ASKS_NUMBER.search(question) or UNIT_ASKED.search(question):
+    if not asks_number(question) or UNIT_ASKED.search(question):
         return None
     alts = [pat for cue, pat in _EXPECTED_FIGURES if cue.search(question)]
     return re.compile("|".join(f"(?:{a})" for a in alts)) if alts else None
@@ -219,7 +228,7 @@ def analyse(question: str, followup: bool = False) -> Intent:
     """The typed intent of a stand-alone question."""
     metadata = metadata_asked(question)
     timeline = parse_timeline(question)
-    return Intent(question=question, number=bool(ASKS_NUMBER.search(question)),
+    return Intent(question=question, number=asks_number(question),
                   date=bool(ASKS_DATE.search(question)), person=bool(ASKS_PERSON.search(question)),
                   place=bool(ASKS_PLACE.search(question)), list=asks_list(question),
                   time_order=asks_time_order(question) or timeline is not None, metadata=metadata,

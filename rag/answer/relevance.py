@@ -50,14 +50,31 @@ def _items_asked(question: str, quote: re.Match) -> bool:
                  or ITEMS_ASKED_AFTER.match(question, quote.end()) is not None))
 
 
+# a quoted name with a question word in it is a template the question asks to fill: “几堂几中心” is answered by a
+# text's “两堂三中心”, “几会一课” by “三会一课”. 几 / 多少 stand for a number, 什么 / 啥 for a few characters.
+_SLOTS = {"几": r"[0-9一二两三四五六七八九十百千]{1,4}", "多少": r"[0-9一二两三四五六七八九十百千万]{1,6}",
+          "什么": r"[\u4e00-\u9fff]{1,6}?", "啥": r"[\u4e00-\u9fff]{1,6}?"}
+_SLOT_RE = re.compile("|".join(_SLOTS))
+
+
+def quoted_pattern(quote: str) -> re.Pattern:
+    """What a quoted name matches in a flattened text (no punctuation or spaces, lower case): itself, or — for a
+    template with question words (“几堂几中心”) — any filling of its slots ("两堂三中心")."""
+    w = word_chars(quote).lower()
+    parts = _SLOT_RE.split(w)
+    slots = [_SLOTS[s] for s in _SLOT_RE.findall(w)]
+    return re.compile("".join(re.escape(p) + (slots[i] if i < len(slots) else "") for i, p in enumerate(parts)))
+
+
 def missing_quoted(question: str, texts: list[str]) -> list[str]:
     """The question's quoted names that none of ``texts`` holds (compared without punctuation, spaces or case:
-    “道德文明使者·我们在行动” matches 道德文明使者•我们在行动); a numbered shorthand whose items are asked is no name."""
+    “道德文明使者·我们在行动” matches 道德文明使者•我们在行动); a numbered shorthand whose items are asked is no name;
+    a template (“几会一课”) is held by any text that fills it (三会一课)."""
     quoted = [m.group(1) for m in QUESTION_QUOTE_RE.finditer(question) if not _items_asked(question, m)]
     if not quoted:  # most questions: no need to flatten every passage
         return []
     flat = [word_chars(t).lower() for t in texts]
-    return [q for q in quoted if (w := word_chars(q).lower()) and not any(w in f for f in flat)]
+    return [q for q in quoted if word_chars(q) and not any(quoted_pattern(q).search(f) for f in flat)]
 
 
 def judge_relevance(question: str, hits: list[Hit], min_coverage: float = TUNING.min_coverage,

@@ -21,18 +21,19 @@ from .checks import NUMBER_RE, ProblemKind, repoint_number
 from .citations import MARKER_RE, cited_numbers
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .near_misses import (AnswerOfAnotherOrdinal, AnswerOfAnotherPeriod, AnswerOfAnotherPlace, AnswerOfAnotherTitle,
-                          AnswerOfAnotherYear, AnswerOfWiderScope, NearMiss, OrganisationRoleNotStated, PlaceMoved,
-                          RelabelledCount, RoleNotStated, SharedCount)
+                          AnswerOfAnotherYear, AnswerOfWiderScope, CountOfAnotherKind, NearMiss,
+                          OrganisationRoleNotStated, PlaceMoved, RelabelledCount, RoleNotStated, SharedCount)
 from .people import co_named
 from .relevance import missing_tokens
+from .runs import place_of_named_item
 from .subjects import subject_elsewhere
 from .verdicts import Action, Draft, Evidence, Verdict
 
 __all__ = ["ANSWER_RULES", "REFUSAL_RULES", "Action", "AllWhoDidIt", "AnswerFromAnotherSubject", "AnswerFromMetadata",
            "AnswerOfAnotherOrdinal", "AnswerOfAnotherPeriod", "AnswerOfAnotherPlace", "AnswerOfAnotherTitle",
-           "AnswerOfAnotherYear", "AnswerOfWiderScope", "Draft", "Evidence", "FailedCheck", "FigureOfTheNamedThing",
-           "NearMiss", "OrganisationRoleNotStated", "PlaceMoved", "QuoteStrongEvidence", "RelabelledCount", "Refuse",
-           "RepointFigure", "RetryWithBestPassage", "RoleNotStated", "SharedCount", "Verdict", "verify"]
+           "AnswerOfAnotherYear", "AnswerOfWiderScope", "CountOfAnotherKind", "Draft", "Evidence", "FailedCheck",
+           "FigureOfTheNamedThing", "NearMiss", "OrganisationRoleNotStated", "PlaceMoved", "PlaceOfTheNamedThing",
+           "QuoteStrongEvidence", "RelabelledCount", "Refuse", "RepointFigure", "RetryWithBestPassage", "RoleNotStated", "SharedCount", "Verdict", "verify"]
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,25 @@ class FigureOfTheNamedThing:
         return Verdict(self.name, Action.REPLACE, Outcome.REPAIRED,
                        "；".join(f"{c}[{n}]" for c, n in pairs[:2]) + "。",
                        "model answer's figure differs from the one the passage gives for the name asked")
+
+
+class PlaceOfTheNamedThing:
+    """A run of items ("七一路办事处周滨社区国槐街、小桥办事处高庄社区幸福巷") is where a small model gives another
+    item's places: when the answer says where a thing of the question is with places its cited passage gives only
+    to other items of the run, answer with the thing's own item, quoted."""
+    name = "place_of_the_named_thing"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if d.problem or not e.intent.place:
+            return None
+        body = MARKER_RE.sub("", d.text)
+        for n in cited_numbers(d.text):
+            if 1 <= n <= len(e.passages) and (found := place_of_named_item(body, e.intent.question,
+                                                                            [e.passages[n - 1].chunk.text])):
+                thing, given, item = found
+                return Verdict(self.name, Action.REPLACE, Outcome.REPAIRED, f"{item}[{n}]。",
+                               f"the answer gives {thing} the place {given} of another item of its passage's list")
+        return None
 
 
 class RepointFigure:
@@ -190,9 +210,10 @@ class Refuse:
 
 
 REFUSAL_RULES = (RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
-ANSWER_RULES = (FigureOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(), AnswerOfAnotherPlace(), PlaceMoved(),
+ANSWER_RULES = (FigureOfTheNamedThing(), PlaceOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(),
+                AnswerOfAnotherPlace(), PlaceMoved(),
                 AnswerOfAnotherYear(), AnswerOfAnotherPeriod(), AnswerOfAnotherOrdinal(), AnswerOfAnotherTitle(),
-                AnswerOfWiderScope(), SharedCount(), RelabelledCount(), RoleNotStated(),
+                AnswerOfWiderScope(), SharedCount(), RelabelledCount(), CountOfAnotherKind(), RoleNotStated(),
                 OrganisationRoleNotStated(), AllWhoDidIt(), FailedCheck())
 
 

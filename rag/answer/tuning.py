@@ -79,6 +79,9 @@ class Tuning:
     item_head_chars: int = 16  # a list item's head ("服务存储：…") is shown alone when this short
     item_value_chars: int = 12  # a "名称：value" longer than this is an explanation, dropped from a list
     meta_match: float = 0.5  # share of the question's words a lower passage needs to answer metadata
+    byline_opening: int = 200  # characters of an article's opening searched for its byline (bylines.py): headline,
+    #                            kicker and byline come first. In the sample and formats files every byline ends
+    #                            within the first 45 characters; a body sentence that opens with 记者 is no byline
 
 
 TUNING = Tuning()

@@ -95,11 +95,18 @@ def split_lines(raw_text: str) -> list[Line]:
     return lines
 
 
+# a byline on a line of its own: role words and the names they sign (本报记者 杨帆 通讯员 孔令伟, 作者：韩梅); a body
+# line that opens with 记者 ("记者昨日从市住建局获悉") has no name-shaped run after it
+_NAMES = r"[\u4e00-\u9fff]{2,4}(?:[\s、]+[\u4e00-\u9fff]{2,4})*"
+BYLINE_LINE = re.compile(rf"[□■◎●]?\s*(?:(?:本报|特约|见习)?(?:记者|通讯员|实习生)\s*{_NAMES}\s*)+|"
+                         rf"(?:作者|撰稿)\s*[：:]\s*{_NAMES}")
+
+
 def ends_paragraph(text: str) -> bool:
-    """A sentence end, or a photo credit such as ``记者 姬慧洋 摄`` that closes a caption."""
+    """A sentence end, or a photo credit such as ``记者 姬慧洋 摄`` that closes a caption, or a byline."""
     if ends_sentence(text) or re.search(r"(记者|通讯员|摄影)\s*\S+(\s+\S+)*\s*摄$", text):
         return True
-    return bool(re.fullmatch(r"□?(记者|通讯员)[^，。；！？]{1,24}", text))  # a byline on its own line
+    return bool(re.fullmatch(r"□?(记者|通讯员)[^，。；！？]{1,24}", text) or BYLINE_LINE.fullmatch(text))
 
 
 def has_clause_punct(text: str) -> bool:
@@ -154,7 +161,8 @@ def build_paragraphs(lines: list[Line]) -> list[str]:
         # a numbered item starts a paragraph, unless the text before breaks off mid-phrase ("…第" / "（三）项规定")
         item = starts_item(text) and not current.endswith(_OPEN_ENDS)
         fields = bool(current) and _is_field(lines[i - 1].text) and _FIELD_RE.match(text) is not None
-        at_boundary = not current or ends_paragraph(current) or prev_heading or item or fields
+        at_boundary = not current or ends_paragraph(current) or prev_heading or item or fields \
+            or BYLINE_LINE.fullmatch(text) is not None  # a byline is a paragraph of its own
         nxt = lines[i + 1].text if i + 1 < len(lines) else None
         if at_boundary and nxt is not None and (looks_like_subheading(text) or (
                 item and len(text) <= 22 and not has_clause_punct(text))):

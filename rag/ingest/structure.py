@@ -75,6 +75,7 @@ _DOC_TITLE_END = ("通知", "通报", "意见", "决定", "办法", "方案", "�
 _WEB_META_RE = re.compile(r"(发布时间|发布日期|时间|日期)\s*[：:]|来源\s*[：:]|作者\s*[：:]")
 _ISODATE_RE = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
 _SOURCE_RE = re.compile(r"来源\s*[：:]\s*([\u4e00-\u9fff]{2,16}?)(?=作者|编辑|责任|\s|$|[|｜])")
+_AUTHOR_FIELD_RE = re.compile(r"(作者|记者|通讯员|撰稿)\s*[：:]\s*([\u4e00-\u9fff]{2,4}(?:[、，,][\u4e00-\u9fff]{2,4})*)")
 _NAV_RE = re.compile(r"^(?:[^|｜，。]{1,8}[|｜]){2,}[^|｜，。]{0,12}$")
 WEB_TAIL_MARKS = ("责任编辑", "网友评论", "相关新闻", "相关阅读", "延伸阅读", "推荐阅读", "扫一扫", "分享到", "【打印】", "【关闭】")
 
@@ -115,7 +116,8 @@ def closing_date(lines: list[str]) -> str | None:
 def read_web_header(lines: list[Line], meta: DocMeta) -> tuple[int, str | None]:
     """A web article (saved or printed page): a ``发布时间：… 来源：…`` line near the top under the headline.
     Fills date and source, drops navigation above the headline; returns the index after the meta line and
-    the headline."""
+    the headline — or the meta line's own index when it names an author (``作者：韩梅``): it is then replaced by
+    that byline, kept as the article's first line."""
     for i, ln in enumerate(lines[:8]):
         if not _WEB_META_RE.search(ln.text) or has_clause_punct(ln.text.replace("，", "")) or i == 0:
             continue
@@ -127,6 +129,10 @@ def read_web_header(lines: list[Line], meta: DocMeta) -> tuple[int, str | None]:
         title = lines[i - 1].text
         if src:
             meta.bulletin = src.group(1)
+        signed = _AUTHOR_FIELD_RE.findall(ln.text)
+        if signed:  # who wrote it is asked: the meta line's 作者 stays as the article's byline line
+            lines[i] = Line(" ".join(f"{role}：{names}" for role, names in signed))
+            return i, title
         return i + 1, title
     return 0, None
 

@@ -278,6 +278,13 @@ def test_question_words_match_whatever_their_case(question, text):
     ("“四个全面”是什么？", ["无关内容"], []),
     ("“十大文明行动”有哪些？", ["无关内容"], ["十大文明行动"]),  # longer: a name
     ("“十佳少年”是谁？", ["无关内容"], ["十佳少年"]),  # its items are not asked: a name
+    # a template with question words is held by a text that fills it
+    ("王响午村的村级阵地建设叫“几堂几中心”？", ["了解“两堂三中心”建设情况"], []),
+    ("严格落实了哪项“几会一课”制度？", ["严格落实“第一议题”“三会一课”等制度"], []),
+    ("严格落实了哪项“几会一课”制度？", ["严格落实“三会两课”制度"], ["几会一课"]),
+    ("全市评出了“多少佳”少年？", ["评出“十佳”少年"], []),
+    ("倡导的是“什么精神”？", ["弘扬“红旗渠精神”"], []),
+    ("倡导的是“什么精神”？", ["弘扬红旗渠文化"], ["什么精神"]),
 ])
 def test_missing_quoted(question, texts, missing):
     from rag.answer.relevance import missing_quoted

@@ -1,7 +1,7 @@
 """rag/answer/counts.py: an answer whose figure counts another thing than every place its passages give it."""
 import pytest
 
-from rag.answer.counts import counted_with_another_figure, relabelled_count
+from rag.answer.counts import count_of_another_kind, counted_with_another_figure, relabelled_count
 
 SHOWCASE = ("活动现场，市图书馆、鹿邑县神鹰救援队等 25 支志愿服务队先后展示了新时代文明实践活动成果，"
             "还进行了优秀志愿服务项目评选。共走访群众200余家。")
@@ -81,3 +81,21 @@ LAW_DAY = ("近日，搬口办事处联合有关部门在贾寨村、梁寨村�
 def test_shared_count(answer, question, passage, expected):
     from rag.answer.counts import shared_count
     assert shared_count(answer, question, [passage]) == expected
+
+
+@pytest.mark.parametrize("answer, question, expected", [
+    ("2023年示范区信访部门共举行信访业务培训会15次[1]。", "2023年示范区信访部门一共培训了多少名信访专员？", ("名", "15次")),
+    ("深圳大学2022年录取本科生覆盖31个省[1]。", "深圳大学2022年录取了多少名本科生？", ("名", "31个")),
+    ("共有志愿者50名参加[1]。", "共举办了多少场培训？", ("场", "50名")),
+    ("共培训信访专员300余人次[1]。", "一共培训了多少名信访专员？", None),  # 人次 counts people
+    ("共有3个社区的120名志愿者参加[1]。", "有多少名志愿者参加？", None),  # one count of the kind asked
+    ("共举行培训3场[1]。", "举办了几次培训？", None),  # 次 and 场 count the same
+    ("提出建议127条[1]。", "提出了多少项建议？", None),  # 项 / 条: not judged
+    ("培训会15次[1]。", "2023年培训了多少？", None),  # no classifier asked
+    ("15[1]。", "培训了多少名专员？", None),  # no count with a classifier in the answer
+    ("历时3个月[1]。", "有多少名专员参加？", None),  # a duration is no count of things
+    ("走访群众622户、培训30人次[1]。", "走访了多少户群众？培训了多少人？", None),  # two kinds asked
+    ("培训会15次[1]。", "2023年培训了15名专员吗？", None),  # the figure is the question's
+])
+def test_count_of_another_kind(answer, question, expected):
+    assert count_of_another_kind(answer, question) == expected

@@ -151,6 +151,18 @@ def test_asks_number_only_for_a_question_word(question, asks):
     assert bool(ASKS_NUMBER.search(question)) is asks
 
 
+@pytest.mark.parametrize("question, asks", [
+    ("王响午村的村级阵地建设叫“几堂几中心”？", False), ("还严格落实了哪项“几会一课”制度？", False),
+    ("评出了“多少佳”少年？", False), ("开展了几次“几会一课”学习？", True), ("有几个“文明单位”？", True),
+    ("“十佳少年”有几位？", True), ("共发放了多少份？", True),
+])
+def test_a_quoted_template_asks_for_its_filling_not_a_number(question, asks):
+    """“几堂几中心” asks for the name that fills it (两堂三中心); a 几 outside the quotes still asks a number."""
+    from rag.answer.question import analyse, asks_number
+    assert asks_number(question) is asks
+    assert analyse(question).number is asks
+
+
 @pytest.mark.parametrize("text, has", [("领导十分重视测评工作。", False), ("用时二十分钟", True), ("占四成", True),
                                        ("总投资1.2亿", True), ("今年78岁", True)])
 def test_has_number(text, has):

@@ -8,7 +8,8 @@ from rag.answer.relevance import Relevance
 from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AllWhoDidIt, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
                               AnswerOfAnotherTitle,
                               AnswerOfAnotherPlace, PlaceMoved, AnswerOfAnotherYear, AnswerOfAnotherPeriod, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
-                              FigureOfTheNamedThing, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure, SharedCount,
+                              CountOfAnotherKind, FigureOfTheNamedThing, PlaceOfTheNamedThing, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
+                              SharedCount,
                               RetryWithBestPassage, RoleNotStated, verify)
 from rag.text import content_tokens
 from rag.types import Chunk, Hit, Outcome
@@ -160,6 +161,30 @@ def test_relabelled_count(draft, refused):
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
 
 
+@pytest.mark.parametrize("draft, text", [
+    ("幸福巷，属于川汇区七一路办事处周滨社区[1]。", "小桥办事处高庄社区幸福巷[1]。"),  # another item's places
+    ("幸福巷属于小桥办事处高庄社区[1]。", None),
+    ("幸福巷，属于川汇区七一路办事处周滨社区。", None),  # cites nothing: no passage to read
+])
+def test_place_of_the_named_thing(draft, text):
+    passage = "会前，与会同志到川汇区七一路办事处周滨社区国槐街、小桥办事处高庄社区幸福巷和五星广场实地观摩。"
+    v = PlaceOfTheNamedThing()(Draft(draft, refused=False), evidence("观摩的幸福巷属于哪个办事处的哪个社区？", [passage]))
+    assert (v.text if v else None) == text
+    assert v is None or (v.action, v.outcome) == (Action.REPLACE, Outcome.REPAIRED)
+
+
+@pytest.mark.parametrize("question, draft, refused", [
+    ("2023年一共培训了多少名信访专员？", "2023年共举行信访业务培训会15次[1]。", True),  # meetings for people
+    ("2023年共举行了多少次信访业务培训会？", "2023年共举行信访业务培训会15次[1]。", False),
+    ("2023年一共培训了多少名信访专员？", "共培训信访专员120人[1]。", False),
+])
+def test_count_of_another_kind(question, draft, refused):
+    passage = "对各责任单位信访专员进行培训。据统计，2023年，示范区共举行信访业务培训会15次。"
+    v = CountOfAnotherKind()(Draft(draft, refused=False), evidence(question, [passage]))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+    assert v is None or "15次" in v.reason
+
+
 @pytest.mark.parametrize("question, draft, refused", [
     ("光在梁寨村一个村就发放了多少份宣传册？", "梁寨村发放宣传册500余份[1]。", True),  # the two villages' figure
     ("贾寨村和梁寨村共发放了多少份宣传册？", "共发放宣传册500余份[1]。", False),  # the run asked
@@ -281,12 +306,12 @@ def test_the_chains_end_in_a_verdict():
     e = evidence("示范区信访案件化解群众满意率是多少？", [OTHER], coverage=0.1, sentence=0.1, dense=0.5)
     assert verify(Draft("未找到", refused=True), e).action is Action.REFUSE
     assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
-    assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
+    assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "place_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
                                           "answer_of_another_place", "place_moved",
                                           "answer_of_another_year", "answer_of_another_period",
                                           "answer_of_another_ordinal", "answer_of_another_title",
                                           "answer_of_wider_scope", "shared_count",
-                                              "relabelled_count", "role_not_stated", "organisation_role_not_stated",
+                                              "relabelled_count", "count_of_another_kind", "role_not_stated", "organisation_role_not_stated",
                                               "all_who_did_it",
                                               "failed_check"]
 

@@ -111,3 +111,16 @@ def test_wrapped_lines_that_look_like_items_or_fields_still_join(lines, joined):
 ])
 def test_adverts_and_page_credits(text, advert, credit):
     assert (is_advert(text), is_page_credit(text)) == (advert, credit)
+
+
+@pytest.mark.parametrize("lines, paragraphs", [
+    (["既要“加得上”也要“用得好”", "本报记者 杨帆 通讯员 孔令伟", "记者昨日从市住建局获悉，今年以来，", "我市加装电梯96部。"],
+     ["既要“加得上”也要“用得好”", "本报记者 杨帆 通讯员 孔令伟", "记者昨日从市住建局获悉，今年以来，我市加装电梯96部。"]),
+    (["作者：韩梅", "4月20日，公园完工。"], ["作者：韩梅", "4月20日，公园完工。"]),
+    (["记者王丽通讯员马骏", "3月15日，植树活动举行。"], ["记者王丽通讯员马骏", "3月15日，植树活动举行。"]),
+    # a wrapped body line that opens with 记者 is no byline: it continues its sentence
+    (["据悉，", "记者昨日从市住建局获悉", "加装电梯96部。"], ["据悉，记者昨日从市住建局获悉加装电梯96部。"]),
+])
+def test_a_byline_is_a_paragraph_of_its_own(lines, paragraphs):
+    """A byline between a subtitle and the body (an HTML page, a printed web page) is read as who signed it."""
+    assert build_paragraphs([Line(t) for t in lines]) == paragraphs

@@ -41,6 +41,8 @@ def test_web_header_and_page_chrome():
     assert doc.articles[0].title == "河滨公园提升改造工程完工"
     assert "首页" not in doc.articles[0].text and "真漂亮" not in doc.articles[0].text
     assert "9600万元" in doc.articles[0].text
+    # who wrote it is asked: the meta line's author stays, as the article's byline line
+    assert doc.articles[0].text.startswith("作者：韩梅\n4月20日")
 
 
 def test_bulletin_without_table_of_contents_or_markers_keeps_every_article():
