@@ -187,7 +187,7 @@ class Outcome(str, Enum):
     MODEL_RETRY = "model_retry"  # the model asked again with one passage alone (it refused, or cited another unit's)
     REPAIRED = "repaired"  # the model's answer with its figure or citation corrected from the passages
     EXTRACTED = "extracted"  # evidence quoted from the passages instead of a model answer
-    METADATA = "metadata"  # answered from the passages' publication metadata
+    METADATA = "metadata"  # answered from the passages' publication metadata or the article's byline
     TIMELINE = "timeline"  # two events put in order by the dates their passages state
     REFUSED = "refused"  # the documents do not hold the answer
     BACKEND_DOWN = "backend_down"  # the model could not be reached: evidence quoted, or refused

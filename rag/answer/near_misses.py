@@ -5,10 +5,12 @@ periods.py, which_one.py, people.py) reads the answer, the question and the cite
 from __future__ import annotations
 
 from ..types import Hit, Outcome
+from .checks import quoted_names
 from .citations import MARKER_RE, cited_numbers
 from .counts import count_of_another_kind, relabelled_count, shared_count
 from .periods import other_period
-from .subjects import (moved_place, org_role_not_stated, other_place, other_year, role_not_stated,
+from .runs import figure_of_another_item
+from .subjects import (moved_place, named_subjects, org_role_not_stated, other_place, other_year, role_not_stated,
                        wider_scope)
 from .verdicts import Action, Draft, Evidence, Verdict
 from .which_one import other_ordinal, other_title
@@ -187,3 +189,42 @@ class CountOfAnotherKind(NearMiss):
     def reason(self, found) -> str:
         asked, given = found
         return f"a count in {asked} was asked for; the answer counts {given}"
+
+
+class FigureOfAnotherItem(NearMiss):
+    """The answer's figure is, wherever its passage gives it, one item's of a run ("许湾街道58名、文昌街道57名、搬口
+    街道50名") that the question does not name ("物业工作人员有多少名" answered "50名"): a neighbour's figure — refuse."""
+    name = "figure_of_another_item"
+    find = staticmethod(figure_of_another_item)
+
+    def applies(self, e: Evidence) -> bool:
+        return not e.intent.date  # a date is the event's, not a count
+
+    def reason(self, found) -> str:
+        num, item = found
+        return f"the answer's figure {num} is the passage's for another item of a list ({item})"
+
+
+class QuotedNameOfAnotherSubject:
+    """The answer gives a quoted name (a project, a campaign: “守护沙颍河，我们在行动”) that only passages about another
+    unit hold, while a shown passage names the unit the question asks about (鹿邑县神鹰救援队): another unit's name
+    given for the one asked — refuse."""
+    name = "quoted_name_of_another_subject"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        timeline = e.intent.timeline  # "A发布名单的第二天，市法院开展了什么活动？": A's unit is not the one asked
+        if d.problem or (timeline is not None and not hasattr(timeline, "rest")):
+            return None
+        subjects = named_subjects(timeline.rest if timeline is not None else e.intent.question)
+        if not subjects:
+            return None
+        texts = [p.chunk.embed_text() for p in e.passages]
+        for quoted in quoted_names(MARKER_RE.sub("", d.text)):
+            holding = [t for t in texts if quoted in t]
+            if quoted in e.intent.question or not holding:
+                continue
+            for subject in subjects:
+                if not any(subject in t for t in holding) and any(subject in t for t in texts):
+                    return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
+                                   reason=f"“{quoted}” is in passages about another unit than {subject}")
+        return None

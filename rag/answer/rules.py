@@ -21,19 +21,21 @@ from .checks import NUMBER_RE, ProblemKind, repoint_number
 from .citations import MARKER_RE, cited_numbers
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .near_misses import (AnswerOfAnotherOrdinal, AnswerOfAnotherPeriod, AnswerOfAnotherPlace, AnswerOfAnotherTitle,
-                          AnswerOfAnotherYear, AnswerOfWiderScope, CountOfAnotherKind, NearMiss,
-                          OrganisationRoleNotStated, PlaceMoved, RelabelledCount, RoleNotStated, SharedCount)
+                          AnswerOfAnotherYear, AnswerOfWiderScope, CountOfAnotherKind, FigureOfAnotherItem, NearMiss,
+                          OrganisationRoleNotStated, PlaceMoved, QuotedNameOfAnotherSubject, RelabelledCount,
+                          RoleNotStated, SharedCount)
 from .people import co_named
 from .relevance import missing_tokens
-from .runs import place_of_named_item
+from .runs import item_of_the_thing, place_of_named_item
 from .subjects import subject_elsewhere
 from .verdicts import Action, Draft, Evidence, Verdict
 
 __all__ = ["ANSWER_RULES", "REFUSAL_RULES", "Action", "AllWhoDidIt", "AnswerFromAnotherSubject", "AnswerFromMetadata",
            "AnswerOfAnotherOrdinal", "AnswerOfAnotherPeriod", "AnswerOfAnotherPlace", "AnswerOfAnotherTitle",
            "AnswerOfAnotherYear", "AnswerOfWiderScope", "CountOfAnotherKind", "Draft", "Evidence", "FailedCheck",
-           "FigureOfTheNamedThing", "NearMiss", "OrganisationRoleNotStated", "PlaceMoved", "PlaceOfTheNamedThing",
-           "QuoteStrongEvidence", "RelabelledCount", "Refuse", "RepointFigure", "RetryWithBestPassage", "RoleNotStated", "SharedCount", "Verdict", "verify"]
+           "FigureOfAnotherItem", "FigureOfTheNamedThing", "NearMiss", "OrganisationRoleNotStated", "PlaceFromTheList",
+           "PlaceMoved", "PlaceOfTheNamedThing", "QuoteStrongEvidence", "QuotedNameOfAnotherSubject", "RelabelledCount",
+           "Refuse", "RepointFigure", "RetryWithBestPassage", "RoleNotStated", "SharedCount", "Verdict", "verify"]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,20 @@ class RetryWithBestPassage:
         text, wide = got
         return Verdict(self.name, Action.REPLACE, Outcome.MODEL_RETRY, text,
                        "model refused with all passages; answered from the best-matching one", (n, wide))
+
+
+class PlaceFromTheList:
+    """The model refused a question for the places of a thing that a list names after them ("…周滨社区国槐街、小桥
+    办事处高庄社区幸福巷…" for 国槐街属于哪个社区): the thing's item of the list answers it, quoted."""
+    name = "place_from_the_list"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        found = item_of_the_thing(e.intent.question, [p.chunk.text for p in e.passages])
+        if found is None:
+            return None
+        item, n = found
+        return Verdict(self.name, Action.REPLACE, Outcome.EXTRACTED, f"{item}[{n}]。",
+                       "model refused; the list in the passage names the places of what was asked")
 
 
 class AnswerFromMetadata:
@@ -209,11 +225,12 @@ class Refuse:
         return Verdict(self.name, Action.REFUSE, Outcome.REFUSED)
 
 
-REFUSAL_RULES = (RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
+REFUSAL_RULES = (PlaceFromTheList(), RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
 ANSWER_RULES = (FigureOfTheNamedThing(), PlaceOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(),
-                AnswerOfAnotherPlace(), PlaceMoved(),
+                AnswerOfAnotherPlace(), PlaceMoved(), QuotedNameOfAnotherSubject(),
                 AnswerOfAnotherYear(), AnswerOfAnotherPeriod(), AnswerOfAnotherOrdinal(), AnswerOfAnotherTitle(),
-                AnswerOfWiderScope(), SharedCount(), RelabelledCount(), CountOfAnotherKind(), RoleNotStated(),
+                AnswerOfWiderScope(), SharedCount(), FigureOfAnotherItem(), RelabelledCount(), CountOfAnotherKind(),
+                RoleNotStated(),
                 OrganisationRoleNotStated(), AllWhoDidIt(), FailedCheck())
 
 

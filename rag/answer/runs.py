@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..text import content_tokens
+from .checks import NUMBER_RE, figure_re, has_number
 from .subjects import KINDS, places
 
 ITEM_SEPARATOR = re.compile(r"[、]")  # 和 / 及 also join names (和平路): an item may hold two things
@@ -54,3 +55,62 @@ def _named_item(item: str, thing: str, answer: str, item_places) -> str:
         end, after = end + 1, after[1:]
     starts = [item.find(p.name + p.kind) for p in item_places if 0 <= item.find(p.name + p.kind) < end]
     return item[min(starts, default=0):end]
+
+
+def figure_of_another_item(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
+    """(the answer's figure, the item of a run it belongs to) when wherever the cited passages give a figure of the
+    answer's own, it is in one item of a run ("许湾街道58名、文昌街道57名、搬口街道50名") whose words share no
+    character with the question beyond what the run's items share (搬口 of 搬口街道; 街道 and 名 are every item's;
+    the words may follow the figure: "7436名本科生、5010名硕士生"): the figure
+    of a neighbouring item given for a thing the passage never counts ("物业工作人员50名"). None otherwise."""
+    figures = [n for n in NUMBER_RE.findall(answer) if not has_number(n, question)]
+    found = None
+    for num in figures:
+        seen = False
+        for passage in passages:
+            for clause in CLAUSE_END.split(re.sub(r"\s+", "", passage)):
+                items = ITEM_SEPARATOR.split(clause)
+                for i, item in enumerate(items):
+                    for m in figure_re(num).finditer(item):
+                        seen = True
+                        name = item[:m.start()] + item[m.end():]  # "搬口街道50名", "7436名本科生": both sides
+                        others = "".join(it for j, it in enumerate(items) if j != i)
+                        own = {c for c in name if "\u4e00" <= c <= "\u9fff" and c not in others}
+                        if len(items) < 2 or not own or own & set(question):
+                            return None  # not in a run, or its item is named by the question
+                        found = found or (num, item)
+        if not seen:
+            return None
+    return found
+
+
+# the kinds of place a question asks for by name: "属于哪个办事处的哪个社区" → 办事处, 社区
+KIND_ASKED = re.compile(r"哪(?:一)?个?(办事处|街道|社区|行政村|村|乡镇|镇|乡|县|区)")
+
+
+def item_of_the_thing(question: str, passages: list[str]) -> tuple[str, int] | None:
+    """(the item, its passage, 1-based) that answers where a thing of a run is: the question asks for places by kind
+    (哪个社区) and names a thing that the passages name once, right after places of every kind asked in one item of
+    a run ("…周滨社区国槐街、小桥办事处高庄社区幸福巷…" for 国槐街属于哪个社区): "川汇区七一路办事处周滨社区国槐街".
+    None when no such item, or several, answer it."""
+    kinds = KIND_ASKED.findall(question)
+    if not kinds:
+        return None
+    flat = [re.sub(r"\s+", "", p) for p in passages]
+    things = [t for t in content_tokens(question) if len(t) >= 2 and t not in KINDS
+              and sum(p.count(t) for p in flat) == 1]
+    found = set()
+    for n, passage in enumerate(flat, 1):
+        for clause in CLAUSE_END.split(passage):
+            items = ITEM_SEPARATOR.split(clause)
+            if len(items) < 2:
+                continue
+            for item in items:
+                for thing in (t for t in things if t in item):
+                    before = item[:item.index(thing)]
+                    named = places(before)
+                    if named and before.endswith(named[-1].name + named[-1].kind) \
+                            and all(any(p.kind == k for p in named) for k in kinds):
+                        found.add((_named_item(item, thing, thing + re.split(r"[和及与]", item[item.index(thing) + len(thing):])[0],
+                                               named), n))
+    return found.pop() if len(found) == 1 else None

@@ -8,7 +8,7 @@ from rag.answer.relevance import Relevance
 from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AllWhoDidIt, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
                               AnswerOfAnotherTitle,
                               AnswerOfAnotherPlace, PlaceMoved, AnswerOfAnotherYear, AnswerOfAnotherPeriod, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
-                              CountOfAnotherKind, FigureOfTheNamedThing, PlaceOfTheNamedThing, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
+                              CountOfAnotherKind, FigureOfAnotherItem, FigureOfTheNamedThing, PlaceFromTheList, PlaceOfTheNamedThing, QuotedNameOfAnotherSubject, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
                               SharedCount,
                               RetryWithBestPassage, RoleNotStated, verify)
 from rag.text import content_tokens
@@ -161,6 +161,51 @@ def test_relabelled_count(draft, refused):
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
 
 
+@pytest.mark.parametrize("question, draft, refused", [
+    ("165名议事代表中，物业工作人员有多少名？", "物业工作人员50名[1]。", True),  # 搬口街道's figure
+    ("搬口街道确定了多少名议事代表？", "搬口街道确定了50名[1]。", False),
+    ("议事代表会议是哪天召开的？", "1月12日召开，搬口街道50名[1]。", False),  # a date question: not judged
+])
+def test_figure_of_another_item(question, draft, refused):
+    passage = "1月12日，此次示范区3个街道共确定议事代表165名，其中，许湾街道58名、文昌街道57名、搬口街道50名。"
+    v = FigureOfAnotherItem()(Draft(draft, refused=False), evidence(question, [passage]))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+
+
+RESCUE_TEAM = "活动现场，鹿邑县神鹰救援队等25支志愿服务队先后展示了志愿服务项目。"
+DEPARTMENT_ACTIVITIES = "组织干部职工参与文明劝导、“守护沙颍河，我们在行动”等各类志愿服务活动20余次。"
+
+
+@pytest.mark.parametrize("draft, texts, refused", [
+    ("神鹰救援队展示的项目叫“守护沙颍河[1]，我们在行动”[2]。", [RESCUE_TEAM, DEPARTMENT_ACTIVITIES], True),  # the department's
+    ("项目叫“守护沙颍河，我们在行动”[1]。", [RESCUE_TEAM + DEPARTMENT_ACTIVITIES], False),  # one passage names both
+    ("项目叫“守护沙颍河，我们在行动”[2]。", ["无关内容。", DEPARTMENT_ACTIVITIES], False),  # no passage names the team
+    ("项目叫“沙颍河卫士”[1]。", [RESCUE_TEAM, DEPARTMENT_ACTIVITIES], False),  # in no passage: the name check's to judge
+])
+def test_quoted_name_of_another_subject(draft, texts, refused):
+    v = QuotedNameOfAnotherSubject()(Draft(draft, refused=False),
+                                     evidence("鹿邑县神鹰救援队展示的志愿服务项目叫什么名字？", texts))
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+
+
+def test_a_relative_date_s_anchor_names_no_subject_asked():
+    """"A的第二天，市法院开展了什么活动？": the unit of the anchor event A is not the one the question asks about."""
+    question = "河南省文明办发布“河南好人榜”公示名单的第二天上午，市法院开展了什么主题活动？"
+    texts = ["8月7日，河南省文明办发布了“河南好人榜”公示名单。", "8月8日上午，市法院开展“道德文明使者·我们在行动”主题活动。"]
+    v = QuotedNameOfAnotherSubject()(Draft("开展“道德文明使者·我们在行动”主题活动[2]。", refused=False),
+                                     evidence(question, texts))
+    assert v is None
+
+
+def test_place_from_the_list_answers_a_refusal():
+    passages = ["全市大走访活动现场会召开。", "会前，与会同志到川汇区七一路办事处周滨社区国槐街、小桥办事处高庄社区幸福巷实地观摩。"]
+    v = PlaceFromTheList()(Draft("资料中未找到相关内容。", refused=True), evidence("观摩的国槐街属于哪个社区？", passages))
+    assert (v.action, v.outcome, v.text) == (Action.REPLACE, Outcome.EXTRACTED, "川汇区七一路办事处周滨社区国槐街[2]。")
+    assert PlaceFromTheList()(Draft("资料中未找到相关内容。", refused=True),
+                              evidence("观摩的国槐街属于哪个县？", passages)) is None
+    assert [r.name for r in REFUSAL_RULES][:2] == ["place_from_the_list", "retry_with_best_passage"]
+
+
 @pytest.mark.parametrize("draft, text", [
     ("幸福巷，属于川汇区七一路办事处周滨社区[1]。", "小桥办事处高庄社区幸福巷[1]。"),  # another item's places
     ("幸福巷属于小桥办事处高庄社区[1]。", None),
@@ -307,10 +352,10 @@ def test_the_chains_end_in_a_verdict():
     assert verify(Draft("未找到", refused=True), e).action is Action.REFUSE
     assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
     assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "place_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
-                                          "answer_of_another_place", "place_moved",
+                                          "answer_of_another_place", "place_moved", "quoted_name_of_another_subject",
                                           "answer_of_another_year", "answer_of_another_period",
                                           "answer_of_another_ordinal", "answer_of_another_title",
-                                          "answer_of_wider_scope", "shared_count",
+                                          "answer_of_wider_scope", "shared_count", "figure_of_another_item",
                                               "relabelled_count", "count_of_another_kind", "role_not_stated", "organisation_role_not_stated",
                                               "all_who_did_it",
                                               "failed_check"]
