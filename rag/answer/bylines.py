@@ -16,12 +16,19 @@ from .verdicts import Action, Verdict
 
 # the role a question asks for: "通讯员是谁", "哪位记者", "作者叫什么"; "谁写的" / "署名" ask for whoever signed it
 _ROLES = r"记者|通讯员|作者|撰稿人?|实习生"
-ROLE_ASKED = re.compile(rf"(?P<role>{_ROLES})(?:是谁|叫什么|是哪位|为谁|姓名|的名字|都有谁|有哪些人)|哪(?:位|个|些)(?P<role2>{_ROLES})")
+# the role is the article's: at the start, after "…的" / "署名的" / "稿件" ("那篇报道的记者是谁", "稿件作者"), or "哪位记者" + 写/采写/署名 or the
+# question's end; not a person of the story ("报道中哪位记者获得了表彰", "《平凡的世界》的作者", "词作者")
+ROLE_ASKED = re.compile(rf"(?:^|的|署名|稿件|文章|报道)(?P<role>{_ROLES})(?:是谁|叫什么|是哪位|为谁|姓名|的名字|都有谁|有哪些人)|"
+                        rf"哪(?:位|个|些)(?P<role2>{_ROLES})(?=写|采写|撰写|署名|[？?]?$)")
+IN_THE_STORY = re.compile(r"(?:报道|文章|稿件|文中|该文|本文)(?:中|里|提到|介绍)|》的作者|[词曲]作者")
 ANYONE_ASKED = re.compile(r"谁(?:写|撰写|采写|执笔)的|哪位.{0,4}写的|署名(?:的)?(?:是谁|有谁|人)|(?:是|由)谁署名|署名是")
 # a byline: a role word, then names; in 本报讯（…）, on a short line of its own, or as a 作者：field
 _ROLE_WORD = re.compile(r"(?:本报|特约|见习)?(?P<role>记者|通讯员|实习生)|(?P<author>作者|撰稿|供稿|文\s*[/／]\s*图|文\s*[/／])\s*[：:]?")
 _BRACKETED = re.compile(r"本报讯\s*[（(]([^（）()]{2,40})[）)]")
-_OWN_LINE = re.compile(r"^[□■◎●]?\s*(?:本报)?(?:记者|通讯员|实习生|作者\s*[：:]|撰稿\s*[：:]|文\s*[/／])[^，。；！？]{1,40}$")
+# a byline line: a mark or 本报 before the role, or a space or colon after it ("□记者 姬慧洋", "本报记者杨帆", "记者 姬慧洋",
+# "作者：韩梅"); "记者调查", "记者手记", "记者了解到" are a kicker and a sentence's opening
+_OWN_LINE = re.compile(r"^(?:[□■◎●]\s*(?:本报)?(?:记者|通讯员|实习生)|本报(?:记者|通讯员)|(?:记者|通讯员|实习生)\s|"
+                       r"(?:作者|撰稿)\s*[：:]|文\s*[/／])[^，。；！？]{1,40}$")
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{1,6})?")
 
 
@@ -45,7 +52,7 @@ def role_asked(question: str) -> str | None:
     """The role a question asks to name of an article — "记者", "通讯员", "作者" — or "" for whoever signed it
     ("谁写的", "署名是谁"); None when it asks for no one of a byline ("记者从哪里获悉", "记者采访了谁", "村里的通讯员
     是谁")."""
-    if not ABOUT_A_PIECE.search(question):
+    if not ABOUT_A_PIECE.search(question) or IN_THE_STORY.search(question):
         return None
     m = ROLE_ASKED.search(question)
     if m:

@@ -93,12 +93,18 @@ def count_of_another_kind(answer: str, question: str, passages: list[str] | None
     asked ("300余人次" for 多少名), or the question asks another kind. ``passages`` are not read."""
     asked = [m.group(1) for m in UNIT_ASKED.finditer(question)]
     kind = next((k for k in COUNT_KINDS if asked and all(a in k for a in asked)), None)
-    if kind is None:  # no count asked, another kind, or counts of two kinds (a question in two parts)
-        return None
-    counts = [c.group(0) for c in COUNT_RE.finditer(answer)
-              if not any(has_number(n, question) for n in NUMBER_RE.findall(c.group(0)))
-              and not answer.startswith(("月", "小时", "工作日"), c.end())]  # 3个月: a duration, no count of things
-    if not counts or any(_count_classifier(c) in kind for c in counts):
+    if kind is None or "人次" in question:  # no count asked, another kind, two kinds (a question in two parts),
+        return None  # or 人次 (people and events at once)
+    answer = re.sub(r"\[\d+\]", "", answer)  # citation markers are no figures
+    matches = [c for c in COUNT_RE.finditer(answer)
+               if not any(has_number(n, question) for n in NUMBER_RE.findall(c.group(0)))]
+    own = [n for n in NUMBER_RE.finditer(answer) if not has_number(n.group(0), question)]
+    if any(not any(c.start() <= n.start() < c.end() for c in matches) for n in own):
+        return None  # a figure counted with a word the classifiers lack (5期, 12起, 3轮次): no opinion
+    counts = [c.group(0) for c in matches
+              if not answer.startswith(("月", "多月", "季度", "星期", "小时", "工作日"), c.end())]  # durations
+    if not counts or any(_count_classifier(c) in kind or answer.startswith("人", answer.index(c) + len(c))
+                         for c in counts):  # "3个人" counts people
         return None
     return asked[0], counts[0]
 

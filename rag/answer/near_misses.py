@@ -12,6 +12,7 @@ from .periods import other_period
 from .runs import figure_of_another_item
 from .subjects import (moved_place, named_subjects, org_role_not_stated, other_place, other_year, role_not_stated,
                        wider_scope)
+from .timeline import Relative
 from .verdicts import Action, Draft, Evidence, Verdict
 from .which_one import other_ordinal, other_title
 
@@ -213,14 +214,20 @@ class QuotedNameOfAnotherSubject:
 
     def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
         timeline = e.intent.timeline  # "A发布名单的第二天，市法院开展了什么活动？": A's unit is not the one asked
-        if d.problem or (timeline is not None and not hasattr(timeline, "rest")):
+        if d.problem or (timeline is not None and not isinstance(timeline, Relative)):
             return None
         subjects = named_subjects(timeline.rest if timeline is not None else e.intent.question)
         if not subjects:
             return None
         texts = [p.chunk.embed_text() for p in e.passages]
+        # a passage is about a unit when its article is: a later window of an article may not repeat the unit's name
+        article = {}
+        for p, t in zip(e.passages, texts):
+            key = (p.chunk.source, p.chunk.article_no)
+            article[key] = article.get(key, "") + t
+        about = [article[(p.chunk.source, p.chunk.article_no)] for p in e.passages]
         for quoted in quoted_names(MARKER_RE.sub("", d.text)):
-            holding = [t for t in texts if quoted in t]
+            holding = [a for t, a in zip(texts, about) if quoted in t]
             if quoted in e.intent.question or not holding:
                 continue
             for subject in subjects:

@@ -51,9 +51,8 @@ def _items_asked(question: str, quote: re.Match) -> bool:
 
 
 # a quoted name with a question word in it is a template the question asks to fill: “几堂几中心” is answered by a
-# text's “两堂三中心”, “几会一课” by “三会一课”. 几 / 多少 stand for a number, 什么 / 啥 for a few characters.
-_SLOTS = {"几": r"[0-9一二两三四五六七八九十百千]{1,4}", "多少": r"[0-9一二两三四五六七八九十百千万]{1,6}",
-          "什么": r"[\u4e00-\u9fff]{1,6}?", "啥": r"[\u4e00-\u9fff]{1,6}?"}
+# text's “两堂三中心”, “几会一课” by “三会一课”. 几 / 多少 stand for a number — or for themselves: “几何小课堂” is a name
+_SLOTS = {"几": r"(?:几|[0-9一二两三四五六七八九十百千]{1,4})", "多少": r"(?:多少|[0-9一二两三四五六七八九十百千万]{1,6})"}
 _SLOT_RE = re.compile("|".join(_SLOTS))
 
 

@@ -19,9 +19,10 @@ CLAUSE_END = re.compile(r"[，,：:；;。！!？?\n]")
 def place_of_named_item(answer: str, question: str, passages: list[str]) -> tuple[str, str, str] | None:
     """(the thing asked about, the answer's place, the item of the run that names that thing) when a cited passage
     names the thing in one item of a run ("小桥办事处高庄社区幸福巷") and every place the answer gives (of its own,
-    not the question's) only in other items of that run, while the thing's item names a place of the same kind.
-    The thing is a word of the question the answer repeats (幸福巷): what the answer says the place is of. None
-    when the answer names no such thing or place, or no run separates them."""
+    not the question's) only in other items of that run, while the thing's item names places of the same kind right
+    before it. The thing is a word of the question the answer repeats (幸福巷): what the answer says the place is of.
+    None when the answer names no such thing or place, gives the thing's own places too, the question names things
+    of two items, or no run separates them."""
     given = [p for p in places(answer) if p.name not in question]
     things = sorted((t for t in content_tokens(question) if len(t) >= 2 and t in answer and t not in KINDS
                      and not any(t in p.name + p.kind or p.name in t for p in given)), key=len, reverse=True)
@@ -32,15 +33,21 @@ def place_of_named_item(answer: str, question: str, passages: list[str]) -> tupl
             items = ITEM_SEPARATOR.split(clause)
             if len(items) < 2:
                 continue
-            for thing in things:
-                holding = [i for i, item in enumerate(items) if thing in item]
-                if len(holding) != 1:
-                    continue
-                own = items[holding[0]]
-                own_places = places(own)
+            holding = [[i for i, item in enumerate(items) if t in item] for t in things]
+            asked = {h[0] for h in holding if len(h) == 1}  # words of one item only (not 办事 of every 办事处)
+            if len(asked) != 1:
+                continue  # the question names things of two items ("幸福巷和国槐街分别…"), or none
+            own = items[asked.pop()]
+            if any(g.name + g.kind in own for g in given):
+                return None  # the answer gives the thing's own places (and maybe a neighbour's as well)
+            for thing in (t for t in things if t in own):
+                before = own[:own.index(thing)]
+                own_places = places(before)
+                if not own_places or not before.endswith(own_places[-1].name + own_places[-1].kind):
+                    continue  # the item does not name places right before the thing ("幸福巷属高庄社区")
                 for g in given:
                     at = [i for i, item in enumerate(items) if g.name + g.kind in item]
-                    if at and holding[0] not in at and any(p.kind == g.kind and p.name != g.name for p in own_places):
+                    if at and any(p.kind == g.kind and p.name != g.name for p in own_places):
                         named = _named_item(own, thing, answer, own_places)
                         return named[named.index(thing):], g.name + g.kind, named
     return None
@@ -59,7 +66,7 @@ def _named_item(item: str, thing: str, answer: str, item_places) -> str:
 
 def figure_of_another_item(answer: str, question: str, passages: list[str]) -> tuple[str, str] | None:
     """(the answer's figure, the item of a run it belongs to) when wherever the cited passages give a figure of the
-    answer's own, it is in one item of a run ("许湾街道58名、文昌街道57名、搬口街道50名") whose words share no
+    answer's own, it is in one item of a run of places ("许湾街道58名、文昌街道57名、搬口街道50名") whose words share no
     character with the question beyond what the run's items share (搬口 of 搬口街道; 街道 and 名 are every item's;
     the words may follow the figure: "7436名本科生、5010名硕士生"): the figure
     of a neighbouring item given for a thing the passage never counts ("物业工作人员50名"). None otherwise."""
@@ -76,8 +83,8 @@ def figure_of_another_item(answer: str, question: str, passages: list[str]) -> t
                         name = item[:m.start()] + item[m.end():]  # "搬口街道50名", "7436名本科生": both sides
                         others = "".join(it for j, it in enumerate(items) if j != i)
                         own = {c for c in name if "\u4e00" <= c <= "\u9fff" and c not in others}
-                        if len(items) < 2 or not own or own & set(question):
-                            return None  # not in a run, or its item is named by the question
+                        if len(items) < 2 or not own or own & set(question) or not all(places(it) for it in items):
+                            return None  # not a run of places, or its item is named by the question
                         found = found or (num, item)
         if not seen:
             return None

@@ -75,7 +75,11 @@ _DOC_TITLE_END = ("通知", "通报", "意见", "决定", "办法", "方案", "�
 _WEB_META_RE = re.compile(r"(发布时间|发布日期|时间|日期)\s*[：:]|来源\s*[：:]|作者\s*[：:]")
 _ISODATE_RE = re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
 _SOURCE_RE = re.compile(r"来源\s*[：:]\s*([\u4e00-\u9fff]{2,16}?)(?=作者|编辑|责任|\s|$|[|｜])")
-_AUTHOR_FIELD_RE = re.compile(r"(作者|记者|通讯员|撰稿)\s*[：:]\s*([\u4e00-\u9fff]{2,4}(?:[、，,][\u4e00-\u9fff]{2,4})*)")
+# a person named in a meta line's 作者 field: 2–4 characters ending at a space, a separator or the next field (韩梅来源：…);
+# a longer name is a unit (市政府办公室), and 本站 / 佚名 / 管理员 name no one
+_AUTHOR_FIELD_RE = re.compile(r"(作者|记者|通讯员|撰稿)\s*[：:]\s*(?!本站|佚名|管理员|编辑部)"
+                              r"([\u4e00-\u9fff]{2,4}?(?:[、，,][\u4e00-\u9fff]{2,4}?)*)"
+                              r"(?=\s|$|来源|编辑|责任|发布|时间|日期|浏览|[|｜【\[(（])")
 _NAV_RE = re.compile(r"^(?:[^|｜，。]{1,8}[|｜]){2,}[^|｜，。]{0,12}$")
 WEB_TAIL_MARKS = ("责任编辑", "网友评论", "相关新闻", "相关阅读", "延伸阅读", "推荐阅读", "扫一扫", "分享到", "【打印】", "【关闭】")
 

@@ -19,6 +19,7 @@ def hit(text, start=0, title="新时代“枫桥经验”的生动实践"):
     ("记者 姬慧洋\n连日来，示范区各单位纷纷开展入户大走访活动。", (("记者", ("姬慧洋",)),)),
     ("作者：韩梅\n4月20日，河滨公园提升改造工程完工。", (("作者", ("韩梅",)),)),
     ("本报记者 李华、张强\n近日，", (("记者", ("李华", "张强")),)),
+    ("记者手记\n□记者 姬慧洋\n近日，", (("记者", ("姬慧洋",)),)),  # a kicker above the byline
 ])
 def test_read_byline(text, roles):
     assert read_byline(text).roles == roles
@@ -30,6 +31,8 @@ def test_read_byline(text, roles):
     "记者昨日从市住房和城乡建设局获悉，今年以来加装电梯96部。",  # a sentence that opens with 记者
     "6月15日，某县召开表彰大会。",
     "x" * 300 + "\n记者 姬慧洋",  # past the opening (TUNING.byline_opening)
+    "记者调查\n6月15日，某县召开表彰大会。",  # a kicker
+    "记者了解到\n今年以来加装电梯96部。",  # a wrapped sentence's opening
 ])
 def test_no_byline(text):
     assert read_byline(text) is None
@@ -46,6 +49,12 @@ def test_no_byline(text):
     ("记者从哪里获悉了这一消息？", None),
     ("村里的通讯员是谁？", None),  # no article named
     ("那篇报道说谁主持了会议？", None),
+    ("报道中，哪些通讯员被评为优秀通讯员？", None),  # people of the story (review cases)
+    ("报道中哪位记者获得了表彰？", None),
+    ("报道介绍了哪位记者的事迹？", None),
+    ("文章中提到的《平凡的世界》的作者是谁？", None),
+    ("报道里那首歌的词作者是谁？", None),
+    ("这篇报道中被采访的实习生叫什么？", None),
 ])
 def test_role_asked(question, role):
     assert role_asked(question) == role

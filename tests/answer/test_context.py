@@ -283,8 +283,7 @@ def test_question_words_match_whatever_their_case(question, text):
     ("严格落实了哪项“几会一课”制度？", ["严格落实“第一议题”“三会一课”等制度"], []),
     ("严格落实了哪项“几会一课”制度？", ["严格落实“三会两课”制度"], ["几会一课"]),
     ("全市评出了“多少佳”少年？", ["评出“十佳”少年"], []),
-    ("倡导的是“什么精神”？", ["弘扬“红旗渠精神”"], []),
-    ("倡导的是“什么精神”？", ["弘扬红旗渠文化"], ["什么精神"]),
+    ("“几何小课堂”活动在哪里举办？", ["几何小课堂活动在市图书馆举办"], []),  # 几 as itself: a name
 ])
 def test_missing_quoted(question, texts, missing):
     from rag.answer.relevance import missing_quoted

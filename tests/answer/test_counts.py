@@ -96,6 +96,13 @@ def test_shared_count(answer, question, passage, expected):
     ("历时3个月[1]。", "有多少名专员参加？", None),  # a duration is no count of things
     ("走访群众622户、培训30人次[1]。", "走访了多少户群众？培训了多少人？", None),  # two kinds asked
     ("培训会15次[1]。", "2023年培训了15名专员吗？", None),  # the figure is the question's
+    # review cases: a figure counted with a word the classifiers lack, "3个人", 人次, a longer duration
+    ("共开展巡查3轮次，发现问题12个[1]。", "开展了几次巡查？", None),
+    ("共举办培训班5期，培训学员600余人[1]。", "举办了几次培训班？", None),
+    ("调解纠纷12起，涉及群众40人[1]。", "调解了几次纠纷？", None),
+    ("共有3个人获奖[1]。", "共有几人获奖？", None),
+    ("累计服务3000余次[1]。", "服务群众多少人次？", None),
+    ("历时3个多月[1]。", "有多少名专员参加？", None),
 ])
 def test_count_of_another_kind(answer, question, expected):
     assert count_of_another_kind(answer, question) == expected

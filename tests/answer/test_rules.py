@@ -1,6 +1,7 @@
 """Each verification rule of rag/answer/rules.py on its own, table-driven: the draft and evidence it sees,
 the verdict it returns (None: no opinion); then the chains' order through ``verify``."""
 import pytest
+from dataclasses import replace
 
 from rag.answer.checks import Problem, ProblemKind
 from rag.answer.question import analyse
@@ -186,6 +187,15 @@ def test_quoted_name_of_another_subject(draft, texts, refused):
     v = QuotedNameOfAnotherSubject()(Draft(draft, refused=False),
                                      evidence("鹿邑县神鹰救援队展示的志愿服务项目叫什么名字？", texts))
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) == refused
+
+
+def test_a_later_window_of_the_unit_s_article_is_about_it():
+    """Two windows of one article: the second holds the name without repeating the unit's (review case)."""
+    texts = [RESCUE_TEAM, "随后，队员们展示了“守护沙颍河，我们在行动”项目。"]
+    e = evidence("鹿邑县神鹰救援队展示的志愿服务项目叫什么名字？", texts)
+    e.passages[1] = Hit(replace(e.passages[1].chunk, source=e.passages[0].chunk.source,
+                                article_no=e.passages[0].chunk.article_no), 1.0)
+    assert QuotedNameOfAnotherSubject()(Draft("项目叫“守护沙颍河，我们在行动”[2]。", refused=False), e) is None
 
 
 def test_a_relative_date_s_anchor_names_no_subject_asked():

@@ -18,6 +18,9 @@ ASKED = "现场会前观摩的幸福巷，属于哪个办事处的哪个社区�
     ("幸福巷属于七一路办事处周滨社区[1]。", ASKED,  # the thing's item names no place of that kind
      "到七一路办事处周滨社区国槐街、幸福巷观摩。", None),
     ("幸福巷属于文昌街道[1]。", ASKED, VISIT, None),  # the answer's place is in no item of the run
+    ("幸福巷属于高庄社区，国槐街属于周滨社区。", "幸福巷和国槐街分别属于哪个社区？", VISIT, None),  # two things asked
+    ("幸福巷位于小桥办事处高庄社区，毗邻周滨社区。", "幸福巷在哪里？", VISIT, None),  # its own places given too
+    ("幸福巷属于周滨社区。", "幸福巷属于哪个社区？", "国槐街属周滨社区、幸福巷属高庄社区。", None),  # no places before it
     # 、 inside one clause makes a run; the place of the next clause is no item of it
     ("活动是在川汇区荷花办事处纺城社区开展的，道德文明使者参加[1]。", "道德文明使者的活动在哪个社区开展？",
      "活动现场，道德文明使者为分包社区的环卫工人送去了防晒帽、防晒冰袖和矿泉水等爱心物资，并在纺城社区新时代文明实践站，"
@@ -36,7 +39,8 @@ ADMITTED = "2022年深圳大学共录取新生12691名，其中包括7436名本�
     ("搬口街道确定了50名。", "搬口街道确定了多少名议事代表？", DELEGATES, None),  # the item asked
     ("共确定议事代表165名。", "示范区3个街道共确定了多少名议事代表？", DELEGATES, None),  # no run
     ("录取了7436名本科生。", "深圳大学2022年录取了多少名本科生？", ADMITTED, None),  # words after the figure
-    ("录取了245名。", "深圳大学2022年录取了多少名留学生？", ADMITTED, ("245", "245名博士生")),
+    ("录取了245名。", "深圳大学2022年录取了多少名留学生？", ADMITTED, None),  # not a run of places: not judged
+    ("农村地区3400名。", "农村地区培训了多少名网格员？", "城区1200名、乡镇3400名。", None),  # 乡镇 paraphrased
     ("造成至少12人死亡。", "踩踏事故死亡人数是多少？", "事故造成至少12人死亡、14人受伤。", None),
     ("送去300瓶。", "送去多少瓶水？", "送去防晒帽200顶、矿泉水300瓶。", None),  # 水 names the item
     ("物业工作人员50名。", "物业工作人员有多少名？", DELEGATES + "另有物业工作人员50名列席。", None),  # also alone

@@ -45,6 +45,17 @@ def test_web_header_and_page_chrome():
     assert doc.articles[0].text.startswith("作者：韩梅\n4月20日")
 
 
+@pytest.mark.parametrize("info, first", [
+    ("发布时间：2024-04-22 08:16 来源：商都新闻网 作者：韩梅", "作者：韩梅"),
+    ("发布时间：2024-04-22 08:16 作者：韩梅来源：商都新闻网", "作者：韩梅"),  # the next field right after the name
+    ("发布时间：2024-04-22 08:16 来源：商都新闻网 作者：市政府办公室", "4月20日"),  # a unit, not a person
+    ("发布时间：2024-04-22 08:16 来源：商都新闻网 作者：本站", "4月20日"),  # no one
+])
+def test_web_header_author_is_kept_when_it_names_a_person(info, first):
+    text = "\n".join(["商都新闻网", "河滨公园提升改造工程完工", info, "4月20日，河滨公园提升改造工程完工。"])
+    assert parse_document(text, "page.txt").articles[0].text.startswith(first)
+
+
 def test_bulletin_without_table_of_contents_or_markers_keeps_every_article():
     text = "\n".join(["商都高新区工作动态", "2024年第2期（总第31期）", "商都高新区党政办公室 2024年2月26日", "",
                       "高新区集中签约项目11个", "2月23日，高新区举行重点项目集中签约仪式，共签约项目11个。", "",
