@@ -36,7 +36,8 @@ llama_for_this_cpu() {
         prebuilt_llama "$ver"
         return 0
     fi
-    key="$( { echo "$ver"; grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m; } | sha256sum | cut -c1-16)"
+    # the recipe's name is part of the key: a wheel compiled by an earlier recipe is built again
+    key="$( { echo "$ver $LLAMA_RECIPE"; grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m; } | sha256sum | cut -c1-16)"
     [ "$(cat "$stamp" 2>/dev/null)" = "native-$key" ] && return 0
     cache="${RAG_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bulletin-qa/llama}/$key"
     wheel="$(ls "$cache"/xllamacpp-*.whl 2>/dev/null | head -n1 || true)"
@@ -56,7 +57,9 @@ llama_for_this_cpu() {
         echo ">> compiling llama.cpp (xllamacpp $ver) for this CPU, about 10 minutes once; log: $logf" >&2
         # llguidance and BoringSSL would be downloaded by the build and are not used here (grammar-free,
         # loopback-only server)
-        if CMAKE_ARGS="-DLLAMA_LLGUIDANCE=OFF -DLLAMA_BUILD_BORINGSSL=OFF -DLLAMA_OPENSSL=OFF" \
+        # AMX is left out: on an Intel Xeon with AMX (a 2-core VM) the native build with it died with SIGSEGV
+        # while loading the model (session 26); llama.cpp only uses AMX for batches larger than ours
+        if CMAKE_ARGS="-DLLAMA_LLGUIDANCE=OFF -DLLAMA_BUILD_BORINGSSL=OFF -DLLAMA_OPENSSL=OFF $(no_amx_flags)" \
             "$VENV/bin/python" -m pip wheel --no-deps --no-binary xllamacpp --no-cache-dir \
             "xllamacpp==$ver" -w "$cache" >"$logf" 2>&1; then
             wheel="$(ls "$cache"/xllamacpp-*.whl 2>/dev/null | head -n1 || true)"
@@ -71,20 +74,33 @@ llama_for_this_cpu() {
         return 0
     fi
     "$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps "$wheel"
-    if "$VENV/bin/python" -c 'from rag.llm.cpu_build import check_build, loaded_build; check_build(loaded_build())'; then
+    # reading the build's instruction sets is not enough (an AMX build loaded, then crashed): the model must answer
+    if "$VENV/bin/python" -c 'from rag.llm.cpu_build import check_build, loaded_build; check_build(loaded_build())' \
+        && "$VENV/bin/python" -m rag.llm.smoke; then
         echo "native-$key" > "$stamp"
         echo ">> llama.cpp: $("$VENV/bin/python" -c 'from rag.llm.cpu_build import loaded_build; print(loaded_build().describe())')" >&2
     else
-        echo "!! the compiled llama.cpp does not run on this CPU; back to the prebuilt AVX2 wheel" >&2
+        echo "!! the compiled llama.cpp does not run on this machine (it failed or crashed answering two tokens);" \
+             "back to the prebuilt AVX2 wheel: answers are the same, only slower. Delete $cache to try again" >&2
         rm -f "$cache"/xllamacpp-*.whl
         touch "$cache/FAILED"
         prebuilt_llama "$ver"
     fi
 }
 
+LLAMA_RECIPE="no-amx"  # change it when the compile recipe below changes, so that cached wheels are rebuilt
+
+no_amx_flags() {
+    # the CMake arguments that keep AMX out of a GGML_NATIVE build, when the compiler knows the flags
+    local f="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+    if echo 'int main(void){return 0;}' | c++ $f -x c++ -o /dev/null - >/dev/null 2>&1; then
+        printf '%s' "-DCMAKE_C_FLAGS='$f' -DCMAKE_CXX_FLAGS='$f'"
+    fi
+}
+
 prebuilt_llama() {
     # (re)install xllamacpp's PyPI wheel unless it is the one installed
-    if [ "$(cat "$VENV/.rag-llama-build" 2>/dev/null || true)" != prebuilt ] && \
+    if [ "$(cat "$VENV/.rag-llama-build" 2>/dev/null || true)" != prebuilt ] || \
        [ "$("$VENV/bin/python" -c 'from rag.llm.cpu_build import installed_kind; print(installed_kind())')" != prebuilt ]; then
         echo ">> installing the prebuilt (AVX2) llama.cpp wheel" >&2
         "$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps "xllamacpp==$1"

@@ -53,6 +53,7 @@ class ProblemKind(Enum):
     NUMBER_MISSING = "gives no number although one was asked for"
     DATE_MISSING = "gives no date although one was asked for"
     PLACE_MISSING = "gives a time, not a place, although a place was asked for"
+    PLACE_KIND_MISSING = "names no place of the kind asked for (哪个街道, 哪个村)"
     OTHER_MEASURE = "counts things where another kind of quantity was asked for"
     COUNT_FOR_LIST = "gives a count where the items were asked for"
 
@@ -116,7 +117,34 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
         return Problem(ProblemKind.DATE_MISSING, "a date was asked for and the model answer gives none")
     if ASKS_PLACE.search(question) and stated(GIVES_TIME, body, question) and not names_place(body, question):
         return Problem(ProblemKind.PLACE_MISSING, "a place was asked for and the model answer gives a time")
+    if kind := place_kind_missing(body, question):
+        return Problem(ProblemKind.PLACE_KIND_MISSING, f"a {kind} was asked for and the model answer names none")
     return None
+
+
+# the kinds of place a question asks for by name ("是哪个街道推选的", "属于哪一个村") → the words that name one in an
+# answer: a 街道 is also called a 办事处 (七一路办事处 / 荷花路街道), a village's 居委会 or 村委会 names its village,
+# a county-level unit may be a 县, a 区 or a 市
+PLACE_KIND_ASKED = re.compile(r"哪(?:一)?个?(街道办事处|街道|办事处|社区|行政村|村委会|居委会|村|乡镇|镇|乡|县|区)")
+PLACE_KIND_WORDS = {"街道办事处": ("街道", "办事处"), "街道": ("街道", "办事处"), "办事处": ("街道", "办事处"),
+                    "社区": ("社区", "居委会", "小区"), "行政村": ("村", "居委会", "社区"), "村委会": ("村", "居委会", "社区"),
+                    "居委会": ("村", "居委会", "社区"), "村": ("村", "居委会", "社区"), "乡镇": ("乡", "镇"),
+                    "镇": ("乡", "镇"), "乡": ("乡", "镇"), "县": ("县", "区", "市"), "区": ("县", "区", "市")}
+
+
+def place_kind_missing(body: str, question: str) -> str | None:
+    """The kind of place the question asks for by name (哪个街道) when the answer has no word of that kind beyond
+    the question's own ("金笛是示范区党工委相关负责人推选的" for 哪个街道推选的): the model gave something else
+    than a place of the kind asked. None when no kind is asked, two are ("哪个区哪个街道"), or the answer names one."""
+    kinds = set(PLACE_KIND_ASKED.findall(question))
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    own = body
+    for m in sorted(set(re.findall(r"[\u4e00-\u9fff]{2,}", question)), key=len, reverse=True):
+        if len(m) >= 3:
+            own = own.replace(m, " ")  # the question's words repeated ("…是哪个街道推选的") name no place
+    return None if any(w in own for w in PLACE_KIND_WORDS[kind]) else kind
 
 
 # an amount a question asks for (a total of people, vehicles, money, output), and the words that ask for a share,

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from ..text.tokens import jieba_with_dictionary
 from .checks import COUNT_RE, NUMBER_RE, figure_re, has_number
+from .citations import MARKER_RE
 from .people import JOIN
 from .question import UNIT_ASKED
 from .subjects import KINDS, SENTENCE_END, places
@@ -95,7 +96,7 @@ def count_of_another_kind(answer: str, question: str, passages: list[str] | None
     kind = next((k for k in COUNT_KINDS if asked and all(a in k for a in asked)), None)
     if kind is None or "人次" in question:  # no count asked, another kind, two kinds (a question in two parts),
         return None  # or 人次 (people and events at once)
-    answer = re.sub(r"\[\d+\]", "", answer)  # citation markers are no figures
+    answer = MARKER_RE.sub("", answer)  # citation markers are no figures
     matches = [c for c in COUNT_RE.finditer(answer)
                if not any(has_number(n, question) for n in NUMBER_RE.findall(c.group(0)))]
     own = [n for n in NUMBER_RE.finditer(answer) if not has_number(n.group(0), question)]
@@ -173,3 +174,45 @@ def shared_count(answer: str, question: str, passages: list[str]) -> tuple[str, 
                     return None  # the place is named alone before the figure: it may well be its own
                 found = found or (place.name + place.kind, run[0])
     return found
+
+
+_CN_DIGITS = "一二三四五六七八九十两"
+# a count asked of the noun the question ends with: "…一共归纳了几项举措？" → 项, 举措 ("哪几个" asks the items)
+COUNT_OF_NOUN_ASKED = re.compile(rf"(?:(?<!哪)几|多少)\s*([{CLASSIFIERS}])([\u4e00-\u9fff]{{1,8}})\s*[？?。]?\s*$")
+# …as a total: a text's count of the noun may be a total while the question asks one unit's ("许湾街道确定了多少名议事
+# 代表" beside "共确定165名议事代表")
+TOTAL_ASKED = re.compile(r"一共|总共|共计|总计|合计|共有|总数|累计")
+# a part, a share or a count per unit is no total: "其中几项", "分别有几个", "每个社区几名"
+PART_ASKED = re.compile(r"其中|分别|各自|各有|每|第")
+
+
+def _count_value(text: str) -> int | None:
+    from ..text.dates import chinese_number
+
+    return chinese_number(text.replace("两", "二")) if not text.isdigit() else int(text)
+
+
+def stated_count(answer: str, question: str, passages: list[str]) -> tuple[str, int] | None:
+    """(the count as the passage writes it, its passage, 1-based) when the question asks how many of a noun it ends
+    with, in all ("一共归纳了几项举措？"), the passages count that noun with one figure only ("三项举措", in the headline) and
+    the answer counts it with another ("两项": the model counted the items its window showed, 一是…二是…). None
+    when the question asks a part or a count per unit, the passages count the noun differently or not at all, or
+    the answer gives no count of that classifier."""
+    m = COUNT_OF_NOUN_ASKED.search(question)
+    if not m or not TOTAL_ASKED.search(question) or PART_ASKED.search(question):
+        return None
+    cls, noun = m.group(1), m.group(2)
+    number = rf"(?<![\d.{_CN_DIGITS}])(\d+|[{_CN_DIGITS}]+)\s*"
+    stated: dict[int, tuple[str, int]] = {}
+    for n, p in enumerate(passages, 1):
+        for s in re.finditer(number + re.escape(cls) + re.escape(noun), re.sub(r"\s+", "", p)):
+            value = _count_value(s.group(1))
+            if value is not None:
+                stated.setdefault(value, (s.group(0), n))
+    if len(stated) != 1:
+        return None
+    value, (phrase, n) = next(iter(stated.items()))
+    given = {_count_value(g) for g in re.findall(number + re.escape(cls), MARKER_RE.sub("", answer))} - {None}
+    if not given or value in given:
+        return None
+    return phrase, n

@@ -4,7 +4,8 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
 
 * the model **refused** (or echoed the question): ``REFUSAL_RULES`` try to answer anyway — ask again with the
   best passage alone, answer from the passages' metadata, quote a passage that matches strongly — else refuse;
-* the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list, re-point a
+* the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list or a count the
+  text states otherwise, re-point a
   figure cited to the wrong passage, ask again with the passage naming the office asked when the answer cites
   another unit's passage, refuse a near miss (near_misses.py: another place's, year's, period's, ordinal's or
   titled work's fact, a larger unit's or several units' total, a figure counted as something else, a role never
@@ -19,6 +20,7 @@ import logging
 from ..types import Outcome
 from .checks import NUMBER_RE, ProblemKind, repoint_number
 from .citations import MARKER_RE, cited_numbers
+from .counts import stated_count
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .near_misses import (AnswerOfAnotherOrdinal, AnswerOfAnotherPeriod, AnswerOfAnotherPlace, AnswerOfAnotherTitle,
                           AnswerOfAnotherYear, AnswerOfWiderScope, CountOfAnotherKind, FigureOfAnotherItem, NearMiss,
@@ -32,7 +34,7 @@ from .verdicts import Action, Draft, Evidence, Verdict
 
 __all__ = ["ANSWER_RULES", "REFUSAL_RULES", "Action", "AllWhoDidIt", "AnswerFromAnotherSubject", "AnswerFromMetadata",
            "AnswerOfAnotherOrdinal", "AnswerOfAnotherPeriod", "AnswerOfAnotherPlace", "AnswerOfAnotherTitle",
-           "AnswerOfAnotherYear", "AnswerOfWiderScope", "CountOfAnotherKind", "Draft", "Evidence", "FailedCheck",
+           "AnswerOfAnotherYear", "AnswerOfWiderScope", "CountOfAnotherKind", "CountTheTextStates", "Draft", "Evidence", "FailedCheck",
            "FigureOfAnotherItem", "FigureOfTheNamedThing", "NearMiss", "OrganisationRoleNotStated", "PlaceFromTheList",
            "PlaceMoved", "PlaceOfTheNamedThing", "QuoteStrongEvidence", "QuotedNameOfAnotherSubject", "RelabelledCount",
            "Refuse", "RepointFigure", "RetryWithBestPassage", "RoleNotStated", "SharedCount", "Verdict", "verify"]
@@ -117,6 +119,25 @@ class FigureOfTheNamedThing:
                        "model answer's figure differs from the one the passage gives for the name asked")
 
 
+class CountTheTextStates:
+    """Asked how many of a thing there are ("一共归纳了几项举措？"), a small model counts the items its window shows
+    (一是…二是… → "两项") where the text states the count ("三项举措", often in the headline): when the cited
+    passages count the thing with one figure only and the answer with another, answer with that count, quoted."""
+    name = "count_the_text_states"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if d.problem:
+            return None
+        cited = [n for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        found = stated_count(d.text, e.intent.question, [e.passages[n - 1].chunk.embed_text() for n in cited])
+        if found is None:
+            return None  # (only the cited passages: a distractor's count of the thing is about something else)
+        phrase, i = found
+        n = cited[i - 1]
+        return Verdict(self.name, Action.REPLACE, Outcome.REPAIRED, f"{phrase}[{n}]。",
+                       "the answer counts what the passage states a count of with another figure")
+
+
 class PlaceOfTheNamedThing:
     """A run of items ("七一路办事处周滨社区国槐街、小桥办事处高庄社区幸福巷") is where a small model gives another
     item's places: when the answer says where a thing of the question is with places its cited passage gives only
@@ -191,9 +212,10 @@ class AllWhoDidIt:
 GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.NAME_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED,
            ProblemKind.PERSON_NOT_CITED)
 # the model, shown the passages, answered another kind of thing than was asked (a time for "在哪", a count for
-# "多少资金" or for "哪些国家"): what it read most likely does not hold the asked kind, and a quote of it would not either (RGB
+# "多少资金" or for "哪些国家", no 街道 for "哪个街道"): what it read most likely does not hold the asked kind, and a quote of it would not either (RGB
 # dev at noise 1.0: the three such quotes were all wrong) — refuse
-OTHER_KIND = (ProblemKind.PLACE_MISSING, ProblemKind.OTHER_MEASURE, ProblemKind.COUNT_FOR_LIST)
+OTHER_KIND = (ProblemKind.PLACE_MISSING, ProblemKind.PLACE_KIND_MISSING, ProblemKind.OTHER_MEASURE,
+              ProblemKind.COUNT_FOR_LIST)
 
 
 class FailedCheck:
@@ -226,7 +248,7 @@ class Refuse:
 
 
 REFUSAL_RULES = (PlaceFromTheList(), RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
-ANSWER_RULES = (FigureOfTheNamedThing(), PlaceOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(),
+ANSWER_RULES = (FigureOfTheNamedThing(), CountTheTextStates(), PlaceOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(),
                 AnswerOfAnotherPlace(), PlaceMoved(), QuotedNameOfAnotherSubject(),
                 AnswerOfAnotherYear(), AnswerOfAnotherPeriod(), AnswerOfAnotherOrdinal(), AnswerOfAnotherTitle(),
                 AnswerOfWiderScope(), SharedCount(), FigureOfAnotherItem(), RelabelledCount(), CountOfAnotherKind(),

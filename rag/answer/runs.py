@@ -16,6 +16,16 @@ ITEM_SEPARATOR = re.compile(r"[、]")  # 和 / 及 also join names (和平路): 
 CLAUSE_END = re.compile(r"[，,：:；;。！!？?\n]")
 
 
+def _runs(passages: list[str], *, singles: bool = False):
+    """(passage number, 1-based; the clause's items) for every clause of the passages, spaces removed; clauses of a
+    single item too when ``singles``."""
+    for n, passage in enumerate(passages, 1):
+        for clause in CLAUSE_END.split(re.sub(r"\s+", "", passage)):
+            items = ITEM_SEPARATOR.split(clause)
+            if singles or len(items) >= 2:
+                yield n, items
+
+
 def place_of_named_item(answer: str, question: str, passages: list[str]) -> tuple[str, str, str] | None:
     """(the thing asked about, the answer's place, the item of the run that names that thing) when a cited passage
     names the thing in one item of a run ("小桥办事处高庄社区幸福巷") and every place the answer gives (of its own,
@@ -28,28 +38,24 @@ def place_of_named_item(answer: str, question: str, passages: list[str]) -> tupl
                      and not any(t in p.name + p.kind or p.name in t for p in given)), key=len, reverse=True)
     if not given or not things:
         return None
-    for passage in passages:
-        for clause in CLAUSE_END.split(re.sub(r"\s+", "", passage)):
-            items = ITEM_SEPARATOR.split(clause)
-            if len(items) < 2:
-                continue
-            holding = [[i for i, item in enumerate(items) if t in item] for t in things]
-            asked = {h[0] for h in holding if len(h) == 1}  # words of one item only (not 办事 of every 办事处)
-            if len(asked) != 1:
-                continue  # the question names things of two items ("幸福巷和国槐街分别…"), or none
-            own = items[asked.pop()]
-            if any(g.name + g.kind in own for g in given):
-                return None  # the answer gives the thing's own places (and maybe a neighbour's as well)
-            for thing in (t for t in things if t in own):
-                before = own[:own.index(thing)]
-                own_places = places(before)
-                if not own_places or not before.endswith(own_places[-1].name + own_places[-1].kind):
-                    continue  # the item does not name places right before the thing ("幸福巷属高庄社区")
-                for g in given:
-                    at = [i for i, item in enumerate(items) if g.name + g.kind in item]
-                    if at and any(p.kind == g.kind and p.name != g.name for p in own_places):
-                        named = _named_item(own, thing, answer, own_places)
-                        return named[named.index(thing):], g.name + g.kind, named
+    for _, items in _runs(passages):
+        holding = [[i for i, item in enumerate(items) if t in item] for t in things]
+        asked = {h[0] for h in holding if len(h) == 1}  # words of one item only (not 办事 of every 办事处)
+        if len(asked) != 1:
+            continue  # the question names things of two items ("幸福巷和国槐街分别…"), or none
+        own = items[asked.pop()]
+        if any(g.name + g.kind in own for g in given):
+            return None  # the answer gives the thing's own places (and maybe a neighbour's as well)
+        for thing in (t for t in things if t in own):
+            before = own[:own.index(thing)]
+            own_places = places(before)
+            if not own_places or not before.endswith(own_places[-1].name + own_places[-1].kind):
+                continue  # the item does not name places right before the thing ("幸福巷属高庄社区")
+            for g in given:
+                at = [i for i, item in enumerate(items) if g.name + g.kind in item]
+                if at and any(p.kind == g.kind and p.name != g.name for p in own_places):
+                    named = _named_item(own, thing, answer, own_places)
+                    return named[named.index(thing):], g.name + g.kind, named
     return None
 
 
@@ -74,18 +80,16 @@ def figure_of_another_item(answer: str, question: str, passages: list[str]) -> t
     found = None
     for num in figures:
         seen = False
-        for passage in passages:
-            for clause in CLAUSE_END.split(re.sub(r"\s+", "", passage)):
-                items = ITEM_SEPARATOR.split(clause)
-                for i, item in enumerate(items):
-                    for m in figure_re(num).finditer(item):
-                        seen = True
-                        name = item[:m.start()] + item[m.end():]  # "搬口街道50名", "7436名本科生": both sides
-                        others = "".join(it for j, it in enumerate(items) if j != i)
-                        own = {c for c in name if "\u4e00" <= c <= "\u9fff" and c not in others}
-                        if len(items) < 2 or not own or own & set(question) or not all(places(it) for it in items):
-                            return None  # not a run of places, or its item is named by the question
-                        found = found or (num, item)
+        for _, items in _runs(passages, singles=True):
+            for i, item in enumerate(items):
+                for m in figure_re(num).finditer(item):
+                    seen = True
+                    name = item[:m.start()] + item[m.end():]  # "搬口街道50名", "7436名本科生": both sides
+                    others = "".join(it for j, it in enumerate(items) if j != i)
+                    own = {c for c in name if "\u4e00" <= c <= "\u9fff" and c not in others}
+                    if len(items) < 2 or not own or own & set(question) or not all(places(it) for it in items):
+                        return None  # not a run of places, or its item is named by the question
+                    found = found or (num, item)
         if not seen:
             return None
     return found
@@ -107,17 +111,13 @@ def item_of_the_thing(question: str, passages: list[str]) -> tuple[str, int] | N
     things = [t for t in content_tokens(question) if len(t) >= 2 and t not in KINDS
               and sum(p.count(t) for p in flat) == 1]
     found = set()
-    for n, passage in enumerate(flat, 1):
-        for clause in CLAUSE_END.split(passage):
-            items = ITEM_SEPARATOR.split(clause)
-            if len(items) < 2:
-                continue
-            for item in items:
-                for thing in (t for t in things if t in item):
-                    before = item[:item.index(thing)]
-                    named = places(before)
-                    if named and before.endswith(named[-1].name + named[-1].kind) \
-                            and all(any(p.kind == k for p in named) for k in kinds):
-                        found.add((_named_item(item, thing, thing + re.split(r"[和及与]", item[item.index(thing) + len(thing):])[0],
-                                               named), n))
+    for n, items in _runs(flat):
+        for item in items:
+            for thing in (t for t in things if t in item):
+                before = item[:item.index(thing)]
+                named = places(before)
+                if named and before.endswith(named[-1].name + named[-1].kind) \
+                        and all(any(p.kind == k for p in named) for k in kinds):
+                    found.add((_named_item(item, thing, thing + re.split(r"[和及与]", item[item.index(thing) + len(thing):])[0],
+                                           named), n))
     return found.pop() if len(found) == 1 else None

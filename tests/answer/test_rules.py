@@ -9,7 +9,7 @@ from rag.answer.relevance import Relevance
 from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AllWhoDidIt, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
                               AnswerOfAnotherTitle,
                               AnswerOfAnotherPlace, PlaceMoved, AnswerOfAnotherYear, AnswerOfAnotherPeriod, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
-                              CountOfAnotherKind, FigureOfAnotherItem, FigureOfTheNamedThing, PlaceFromTheList, PlaceOfTheNamedThing, QuotedNameOfAnotherSubject, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
+                              CountOfAnotherKind, CountTheTextStates, FigureOfAnotherItem, FigureOfTheNamedThing, PlaceFromTheList, PlaceOfTheNamedThing, QuotedNameOfAnotherSubject, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
                               SharedCount,
                               RetryWithBestPassage, RoleNotStated, verify)
 from rag.text import content_tokens
@@ -97,6 +97,34 @@ def test_figure_of_the_named_thing(draft, prob, repaired):
         assert v is None
     else:
         assert v.outcome is Outcome.REPAIRED and repaired in v.text and v.text.endswith("[1]。")
+
+
+MEASURES = "一是强化组织领导，压实工作责任。二是围绕目标任务，落细落实举措。"
+
+
+@pytest.mark.parametrize("question, draft, title, repaired", [
+    ("一共归纳了几项举措？", "共归纳了两项举措[1]。", "示范区三项举措推动入户大走访", "三项举措"),  # counted the window
+    ("一共归纳了几项举措？", "共归纳了三项举措[1]。", "示范区三项举措推动入户大走访", None),  # the stated count
+    ("一共归纳了几项举措？", "共3项举措[1]。", "示范区三项举措推动入户大走访", None),  # in digits
+    ("一共归纳了几项举措？", "共归纳了两项举措[1]。", "示范区举措推动入户大走访", None),  # no count stated
+    ("其中几项举措针对社区？", "两项举措[1]。", "示范区三项举措推动入户大走访", None),  # a part is no total
+    ("一共有几项举措得到推广？", "两项举措[1]。", "示范区三项举措推动入户大走访", None),  # the noun does not end it
+    ("归纳了几项举措？", "两项举措[1]。", "示范区三项举措推动入户大走访", None),  # no total asked: maybe a unit's
+    ("一共有哪几项举措？", "两项举措[1]。", "示范区三项举措推动入户大走访", None),  # the items are asked
+    ("一共有几项举措？", "两项举措[1]。", "三项举措与5项举措", None),  # two counts stated: no opinion
+])
+def test_count_the_text_states(question, draft, title, repaired):
+    v = CountTheTextStates()(Draft(draft, refused=False), evidence(question, [MEASURES], title=title))
+    if repaired is None:
+        assert v is None
+    else:
+        assert v.outcome is Outcome.REPAIRED and v.text == f"{repaired}[1]。"
+
+
+def test_count_the_text_states_only_from_the_cited_passages():
+    e = evidence("一共归纳了几项举措？", [MEASURES, "示范区三项举措推动入户大走访"], title="")
+    assert CountTheTextStates()(Draft("共归纳了两项举措[1]。", refused=False), e) is None  # a distractor's count
+    assert CountTheTextStates()(Draft("共归纳了两项举措[1][2]。", refused=False), e).text == "三项举措[2]。"
 
 
 @pytest.mark.parametrize("draft, prob, texts, moved", [
@@ -361,7 +389,7 @@ def test_the_chains_end_in_a_verdict():
     e = evidence("示范区信访案件化解群众满意率是多少？", [OTHER], coverage=0.1, sentence=0.1, dense=0.5)
     assert verify(Draft("未找到", refused=True), e).action is Action.REFUSE
     assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
-    assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "place_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
+    assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "count_the_text_states", "place_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
                                           "answer_of_another_place", "place_moved", "quoted_name_of_another_subject",
                                           "answer_of_another_year", "answer_of_another_period",
                                           "answer_of_another_ordinal", "answer_of_another_title",

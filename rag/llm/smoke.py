@@ -1,0 +1,57 @@
+"""Does the installed llama.cpp answer at all on this machine? ``python -m rag.llm.smoke`` loads the local model
+and generates two tokens; exit status 0 when it did.
+
+`run.sh` runs it in a child process right after installing a llama.cpp wheel compiled for this CPU. Reading the
+build's instruction sets (cpu_build.check_build) is not enough: on an Intel Xeon with AMX (a 2-core VM, session 26)
+the native build loaded and then died with SIGSEGV inside ``xllamacpp.Server`` — the crash can only be seen by
+running it, and a crash must send run.sh back to the prebuilt wheel rather than into every later question.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+log = logging.getLogger(__name__)
+
+
+def smoke(models_dir, threads: int = 2) -> str:
+    """Load the model through the installed xllamacpp and generate two tokens; the text generated."""
+    import xllamacpp
+
+    from .assemble import ensure_gguf
+
+    p = xllamacpp.CommonParams()
+    p.model.path = str(ensure_gguf(models_dir))
+    p.n_ctx = 512
+    p.cpuparams.n_threads = threads
+    p.cpuparams_batch.n_threads = threads
+    p.n_parallel = 1
+    p.verbosity = -1
+    p.endpoint_metrics = False
+    p.hostnames = ["127.0.0.1"]
+    p.port = 0
+    server = xllamacpp.Server(p)
+    reply = server.handle_chat_completions({"messages": [{"role": "user", "content": "你好"}], "max_tokens": 2,
+                                            "temperature": 0})
+    if not isinstance(reply, dict) or "choices" not in reply:
+        raise RuntimeError(f"the model gave no completion: {str(reply)[:200]}")
+    return reply["choices"][0]["message"]["content"]
+
+
+def main() -> int:
+    from ..settings import Settings
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    t0 = time.monotonic()
+    try:
+        text = smoke(Settings.from_env().models_dir)
+    except Exception as exc:  # noqa: BLE001 — any failure means: do not use this build
+        print(f"llama.cpp smoke test failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(f"llama.cpp answers on this machine ({time.monotonic() - t0:.1f} s, generated {text!r})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
