@@ -69,11 +69,13 @@ def test_served_vectors_are_the_local_ones(indexes):
 def test_served_embeddings_rank_like_the_local_ones(indexes):
     """Dense top-5: the same chunks in the same order, but for neighbours whose local scores tie within ``TIE``
     (measured here: 11 of 12 in the very same order, the twelfth swaps two chunks 0.0002 apart); hybrid top-5:
-    the same first chunk and the same five."""
+    the same first chunk and the same five, but for at most one question whose dense neighbours tie (on a 2-core
+    Intel Xeon, session 26: two chunks 0.00002 apart locally swapped when served, and the hybrid's fourth and fifth
+    passages changed with them)."""
     a, b, _, _ = indexes
     questions = _questions()
     assert len(questions) == 2 * PER_FILE
-    exact = 0
+    exact = swapped = 0
     for q in questions:
         local, served = a.search_dense(q, 10), b.search_dense(q, 5)
         score = {h.chunk.id: h.score for h in local}
@@ -81,8 +83,13 @@ def test_served_embeddings_rank_like_the_local_ones(indexes):
         assert all(h.chunk.id in score and abs(score[h.chunk.id] - w.score) <= TIE for h, w in zip(served, local)), q
         exact += [h.chunk.id for h in served] == [h.chunk.id for h in local[:5]]
         hybrid = [[h.chunk.id for h in HybridRetriever(i).retrieve(q, k=5)] for i in (a, b)]
-        assert hybrid[1][0] == hybrid[0][0] and set(hybrid[1]) == set(hybrid[0]), q
-    assert exact >= len(questions) - 2
+        assert hybrid[1][0] == hybrid[0][0], q
+        if set(hybrid[1]) != set(hybrid[0]):  # only where two dense neighbours tie locally and swap when served
+            lid, sid = [h.chunk.id for h in local], [h.chunk.id for h in b.search_dense(q, 10)]
+            assert any(abs(score[x] - score[y]) <= TIE and sid.index(y) < sid.index(x)
+                       for x, y in zip(lid, lid[1:]) if x in sid and y in sid), q
+            swapped += 1
+    assert exact >= len(questions) - 2 and swapped <= 1
 
 
 def test_local_and_served_indexes_refuse_each_other(indexes):
