@@ -37,7 +37,8 @@ llama_for_this_cpu() {
         return 0
     fi
     # the recipe's name is part of the key: a wheel compiled by an earlier recipe is built again
-    key="$( { echo "$ver $LLAMA_RECIPE"; grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m; } | sha256sum | cut -c1-16)"
+    key="$( { echo "$ver $LLAMA_RECIPE $(no_amx_flags)"; grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m; } \
+        | sha256sum | cut -c1-16)"
     [ "$(cat "$stamp" 2>/dev/null)" = "native-$key" ] && return 0
     cache="${RAG_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bulletin-qa/llama}/$key"
     wheel="$(ls "$cache"/xllamacpp-*.whl 2>/dev/null | head -n1 || true)"
@@ -75,10 +76,18 @@ llama_for_this_cpu() {
     fi
     "$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps "$wheel"
     # reading the build's instruction sets is not enough (an AMX build loaded, then crashed): the model must answer
-    if "$VENV/bin/python" -c 'from rag.llm.cpu_build import check_build, loaded_build; check_build(loaded_build())' \
-        && "$VENV/bin/python" -m rag.llm.smoke; then
+    local smoke=0
+    if "$VENV/bin/python" -c 'from rag.llm.cpu_build import check_build, loaded_build; check_build(loaded_build())'; then
+        timeout 900 "$VENV/bin/python" -m rag.llm.smoke || smoke=$?
+    else
+        smoke=1
+    fi
+    if [ "$smoke" = 0 ]; then
         echo "native-$key" > "$stamp"
         echo ">> llama.cpp: $("$VENV/bin/python" -c 'from rag.llm.cpu_build import loaded_build; print(loaded_build().describe())')" >&2
+    elif [ "$smoke" = 2 ]; then  # the model itself could not be assembled: nothing is known of the build yet
+        echo "!! the compiled llama.cpp is installed untested (the model could not be assembled); the next" \
+             "\`bash run.sh setup\` tests it again" >&2
     else
         echo "!! the compiled llama.cpp does not run on this machine (it failed or crashed answering two tokens);" \
              "back to the prebuilt AVX2 wheel: answers are the same, only slower. Delete $cache to try again" >&2
@@ -100,8 +109,8 @@ no_amx_flags() {
 
 prebuilt_llama() {
     # (re)install xllamacpp's PyPI wheel unless it is the one installed
-    if [ "$(cat "$VENV/.rag-llama-build" 2>/dev/null || true)" != prebuilt ] || \
-       [ "$("$VENV/bin/python" -c 'from rag.llm.cpu_build import installed_kind; print(installed_kind())')" != prebuilt ]; then
+    # the installed kind decides (a stale "prebuilt" stamp can sit beside a compiled wheel)
+    if [ "$("$VENV/bin/python" -c 'from rag.llm.cpu_build import installed_kind; print(installed_kind())')" != prebuilt ]; then
         echo ">> installing the prebuilt (AVX2) llama.cpp wheel" >&2
         "$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps "xllamacpp==$1"
     fi

@@ -117,34 +117,47 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
         return Problem(ProblemKind.DATE_MISSING, "a date was asked for and the model answer gives none")
     if ASKS_PLACE.search(question) and stated(GIVES_TIME, body, question) and not names_place(body, question):
         return Problem(ProblemKind.PLACE_MISSING, "a place was asked for and the model answer gives a time")
-    if kind := place_kind_missing(body, question):
+    if kind := place_kind_missing(body, question, re.sub(r"\s+", "", "".join(p.chunk.embed_text() for p in passages))):
         return Problem(ProblemKind.PLACE_KIND_MISSING, f"a {kind} was asked for and the model answer names none")
     return None
 
 
 # the kinds of place a question asks for by name ("是哪个街道推选的", "属于哪一个村") → the words that name one in an
-# answer: a 街道 is also called a 办事处 (七一路办事处 / 荷花路街道), a village's 居委会 or 村委会 names its village,
-# a county-level unit may be a 县, a 区 or a 市
-PLACE_KIND_ASKED = re.compile(r"哪(?:一)?个?(街道办事处|街道|办事处|社区|行政村|村委会|居委会|村|乡镇|镇|乡|县|区)")
-PLACE_KIND_WORDS = {"街道办事处": ("街道", "办事处"), "街道": ("街道", "办事处"), "办事处": ("街道", "办事处"),
-                    "社区": ("社区", "居委会", "小区"), "行政村": ("村", "居委会", "社区"), "村委会": ("村", "居委会", "社区"),
-                    "居委会": ("村", "居委会", "社区"), "村": ("村", "居委会", "社区"), "乡镇": ("乡", "镇"),
-                    "镇": ("乡", "镇"), "乡": ("乡", "镇"), "县": ("县", "区", "市"), "区": ("县", "区", "市")}
+# answer: a 街道 is also called a 办事处 (七一路办事处 / 荷花路街道) and is a township-level unit like a 镇, a village's
+# 居委会 or 村委会 names its village, a county-level unit may be a 县, a 区, a 市 or a 旗. The kind must end a word:
+# 哪个村民 / 县长 / 村干部 / 镇党委 / 区委 / 社区工作者 / 乡村 / 区域 ask a person or a region, not a place of that kind
+PLACE_KIND_ASKED = re.compile(r"哪(?:一)?个?(街道办事处|街道|办事处|社区|行政村|村委会|居委会|村|乡镇|镇|乡|县|区)"
+                              r"(?![民长干委党工域级书主领居村内外里])")
+_TOWNSHIP = ("乡", "镇", "街道", "办事处")
+_VILLAGE = ("村", "居委会", "社区")
+_COUNTY = ("县", "区", "市", "旗")
+PLACE_KIND_WORDS = {"街道办事处": _TOWNSHIP, "街道": _TOWNSHIP, "办事处": _TOWNSHIP, "乡镇": _TOWNSHIP, "镇": _TOWNSHIP,
+                    "乡": _TOWNSHIP, "社区": ("社区", "居委会", "小区", "村"), "行政村": _VILLAGE, "村委会": _VILLAGE,
+                    "居委会": _VILLAGE, "村": _VILLAGE, "县": _COUNTY, "区": _COUNTY}
 
 
-def place_kind_missing(body: str, question: str) -> str | None:
+def place_kind_missing(body: str, question: str, passages: str = "") -> str | None:
     """The kind of place the question asks for by name (哪个街道) when the answer has no word of that kind beyond
-    the question's own ("金笛是示范区党工委相关负责人推选的" for 哪个街道推选的): the model gave something else
-    than a place of the kind asked. None when no kind is asked, two are ("哪个区哪个街道"), or the answer names one."""
+    the question's own ("金笛是示范区党工委相关负责人推选的" for 哪个街道推选的) and no name that ``passages`` (their
+    text, spaces removed) write before such a word (a bare "盛和" for 盛和社区, "荷花路" for 荷花路街道): the model gave
+    something else than a place of the kind asked. None when no kind is asked, two are ("哪个区哪个街道"), or the
+    answer names one."""
     kinds = set(PLACE_KIND_ASKED.findall(question))
     if len(kinds) != 1:
         return None
     kind = kinds.pop()
+    words = PLACE_KIND_WORDS[kind]
     own = body
     for m in sorted(set(re.findall(r"[\u4e00-\u9fff]{2,}", question)), key=len, reverse=True):
         if len(m) >= 3:
             own = own.replace(m, " ")  # the question's words repeated ("…是哪个街道推选的") name no place
-    return None if any(w in own for w in PLACE_KIND_WORDS[kind]) else kind
+    if any(w in own for w in words):
+        return None
+    for w in words:  # a name the passages give that kind of place, written without its kind word
+        for m in re.finditer(re.escape(w), passages):
+            if any(passages[m.start() - k:m.start()] in own for k in (2, 3, 4) if m.start() >= k):
+                return None
+    return kind
 
 
 # an amount a question asks for (a total of people, vehicles, money, output), and the words that ask for a share,

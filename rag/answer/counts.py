@@ -202,7 +202,8 @@ def stated_count(answer: str, question: str, passages: list[str]) -> tuple[str, 
     if not m or not TOTAL_ASKED.search(question) or PART_ASKED.search(question):
         return None
     cls, noun = m.group(1), m.group(2)
-    number = rf"(?<![\d.{_CN_DIGITS}])(\d+|[{_CN_DIGITS}]+)\s*"
+    # a numeral's tail ("六十五" of 一百六十五) or an ordinal ("第二项") is no count
+    number = rf"(?<![\d.{_CN_DIGITS}百千万亿零〇第])(\d+|[{_CN_DIGITS}]+)\s*(?:余|多)?\s*"
     stated: dict[int, tuple[str, int]] = {}
     for n, p in enumerate(passages, 1):
         for s in re.finditer(number + re.escape(cls) + re.escape(noun), re.sub(r"\s+", "", p)):
@@ -215,4 +216,7 @@ def stated_count(answer: str, question: str, passages: list[str]) -> tuple[str, 
     given = {_count_value(g) for g in re.findall(number + re.escape(cls), MARKER_RE.sub("", answer))} - {None}
     if not given or value in given:
         return None
-    return phrase, n
+    counted = {_count_value(c) for p in passages for c in re.findall(number + re.escape(cls), re.sub(r"\s+", "", p))}
+    if given & counted:
+        return None  # the answer's count is the passage's too ("共选出165名…，其中许湾街道选出58名代表"): a total
+    return phrase, n  # beside a part's count of the noun

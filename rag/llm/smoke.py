@@ -1,5 +1,6 @@
 """Does the installed llama.cpp answer at all on this machine? ``python -m rag.llm.smoke`` loads the local model
-and generates two tokens; exit status 0 when it did.
+and generates two tokens after a prompt of a few hundred tokens; exit status 0 when it did, 1 when it failed, 2 when
+the model could not be assembled (nothing is known of the build then). A crash kills the process (status 139).
 
 `run.sh` runs it in a child process right after installing a llama.cpp wheel compiled for this CPU. Reading the
 build's instruction sets (cpu_build.check_build) is not enough: on an Intel Xeon with AMX (a 2-core VM, session 26)
@@ -15,15 +16,30 @@ import time
 log = logging.getLogger(__name__)
 
 
+# a prompt of a few hundred tokens, as a real question's: a long prompt goes through llama.cpp's batched matrix
+# code, where a build for the wrong instructions is likeliest to break, while "你好" would take the one-token path
+PROMPT = ("示范区3个街道共确定议事代表165名，其中许湾街道58名、文昌街道57名、搬口街道50名。" * 8
+          + "\n问题：许湾街道确定了多少名议事代表？")
+
+
+class ModelMissing(RuntimeError):
+    """The model could not be assembled: the build is not what failed."""
+
+
 def smoke(models_dir, threads: int = 2) -> str:
-    """Load the model through the installed xllamacpp and generate two tokens; the text generated."""
+    """Load the model through the installed xllamacpp and generate two tokens after a prompt of a few hundred
+    tokens; the text generated."""
     import xllamacpp
 
     from .assemble import ensure_gguf
 
+    try:
+        model = ensure_gguf(models_dir)
+    except Exception as exc:  # noqa: BLE001 — disk full, a missing part: not the build's fault
+        raise ModelMissing(f"{type(exc).__name__}: {exc}") from exc
     p = xllamacpp.CommonParams()
-    p.model.path = str(ensure_gguf(models_dir))
-    p.n_ctx = 512
+    p.model.path = str(model)
+    p.n_ctx = 2048
     p.cpuparams.n_threads = threads
     p.cpuparams_batch.n_threads = threads
     p.n_parallel = 1
@@ -32,7 +48,7 @@ def smoke(models_dir, threads: int = 2) -> str:
     p.hostnames = ["127.0.0.1"]
     p.port = 0
     server = xllamacpp.Server(p)
-    reply = server.handle_chat_completions({"messages": [{"role": "user", "content": "你好"}], "max_tokens": 2,
+    reply = server.handle_chat_completions({"messages": [{"role": "user", "content": PROMPT}], "max_tokens": 2,
                                             "temperature": 0})
     if not isinstance(reply, dict) or "choices" not in reply:
         raise RuntimeError(f"the model gave no completion: {str(reply)[:200]}")
@@ -46,7 +62,10 @@ def main() -> int:
     t0 = time.monotonic()
     try:
         text = smoke(Settings.from_env().models_dir)
-    except Exception as exc:  # noqa: BLE001 — any failure means: do not use this build
+    except ModelMissing as exc:
+        print(f"llama.cpp smoke test not run: the model could not be assembled ({exc})", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 — any other failure means: do not use this build
         print(f"llama.cpp smoke test failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     print(f"llama.cpp answers on this machine ({time.monotonic() - t0:.1f} s, generated {text!r})", file=sys.stderr)

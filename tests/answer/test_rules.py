@@ -112,6 +112,12 @@ MEASURES = "一是强化组织领导，压实工作责任。二是围绕目标�
     ("归纳了几项举措？", "两项举措[1]。", "示范区三项举措推动入户大走访", None),  # no total asked: maybe a unit's
     ("一共有哪几项举措？", "两项举措[1]。", "示范区三项举措推动入户大走访", None),  # the items are asked
     ("一共有几项举措？", "两项举措[1]。", "三项举措与5项举措", None),  # two counts stated: no opinion
+    # the answer's count is the passage's as well (a total beside a part's count of the noun)
+    ("一共选出了多少名代表？", "共选出165名[1]。", "全区共选出165名议事代表，其中许湾街道选出58名代表", None),
+    ("一共有多少人参加？", "共有300人参加[1]。", "本次活动共有300余人参加，其中50人参加了比赛", None),
+    # a numeral's tail or an ordinal is no count
+    ("一共确定了多少名议事代表？", "共确定165名议事代表[1]。", "示范区共确定一百六十五名议事代表", None),
+    ("一共推出了几项举措？", "共推出5项举措[1]。", "第二项举措是强化宣传引导", None),
 ])
 def test_count_the_text_states(question, draft, title, repaired):
     v = CountTheTextStates()(Draft(draft, refused=False), evidence(question, [MEASURES], title=title))

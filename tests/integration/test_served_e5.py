@@ -84,9 +84,10 @@ def test_served_embeddings_rank_like_the_local_ones(indexes):
         exact += [h.chunk.id for h in served] == [h.chunk.id for h in local[:5]]
         hybrid = [[h.chunk.id for h in HybridRetriever(i).retrieve(q, k=5)] for i in (a, b)]
         assert hybrid[1][0] == hybrid[0][0], q
-        if set(hybrid[1]) != set(hybrid[0]):  # only where two dense neighbours tie locally and swap when served
+        changed = set(hybrid[1]) ^ set(hybrid[0])
+        if changed:  # only where two dense neighbours, one of them a changed passage, tie locally and swap served
             lid, sid = [h.chunk.id for h in local], [h.chunk.id for h in b.search_dense(q, 10)]
-            assert any(abs(score[x] - score[y]) <= TIE and sid.index(y) < sid.index(x)
+            assert any(abs(score[x] - score[y]) <= TIE and sid.index(y) < sid.index(x) and {x, y} & changed
                        for x, y in zip(lid, lid[1:]) if x in sid and y in sid), q
             swapped += 1
     assert exact >= len(questions) - 2 and swapped <= 1

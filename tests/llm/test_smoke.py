@@ -17,6 +17,15 @@ def test_a_failure_is_exit_status_1_with_a_line_naming_it(monkeypatch, capsys):
     assert err.count("\n") == 1 and "smoke test failed" in err and "no completion" in err
 
 
+def test_a_model_that_cannot_be_assembled_is_exit_status_2(monkeypatch, capsys):
+    def missing(models_dir):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("rag.llm.assemble.ensure_gguf", missing)
+    assert smoke.main() == 2
+    assert "could not be assembled" in capsys.readouterr().err
+
+
 def test_success_is_exit_status_0(monkeypatch, capsys):
     monkeypatch.setattr(smoke, "smoke", lambda models_dir, threads=2: "你好")
     assert smoke.main() == 0
