@@ -14,7 +14,7 @@ from ..types import Hit
 from .citations import CIRCLED, MARKER_RE, cited_numbers
 from .context import idf_from_hits
 from .question import (ASKS_DATE, ASKS_PERSON, ASKS_PLACE, GIVES_DATE, GIVES_TIME, HAS_NUMBER, asks_number,
-                       measure_asked)
+                       measure_asked, place_kinds_asked)
 from .tuning import TUNING
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -79,7 +79,8 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
     if not cited_numbers(text):
         return Problem(ProblemKind.NO_CITATION, "model answer cites no passage")
     body = MARKER_RE.sub("", text)
-    shown = REFERENCE_RE.sub(" ", question + "".join(p.chunk.embed_text() for p in passages))
+    texts = "".join(p.chunk.embed_text() for p in passages)
+    shown = REFERENCE_RE.sub(" ", question + texts)
     cited = REFERENCE_RE.sub(" ", question + "".join(passages[n - 1].chunk.embed_text() for n in cited_numbers(text)
                                                      if 1 <= n <= len(passages)))
     for num in NUMBER_RE.findall(body):
@@ -117,17 +118,14 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
         return Problem(ProblemKind.DATE_MISSING, "a date was asked for and the model answer gives none")
     if ASKS_PLACE.search(question) and stated(GIVES_TIME, body, question) and not names_place(body, question):
         return Problem(ProblemKind.PLACE_MISSING, "a place was asked for and the model answer gives a time")
-    if kind := place_kind_missing(body, question, re.sub(r"\s+", "", "".join(p.chunk.embed_text() for p in passages))):
+    if kind := place_kind_missing(body, question, re.sub(r"\s+", "", texts)):
         return Problem(ProblemKind.PLACE_KIND_MISSING, f"a {kind} was asked for and the model answer names none")
     return None
 
 
-# the kinds of place a question asks for by name ("是哪个街道推选的", "属于哪一个村") → the words that name one in an
+# the kinds of place a question asks for by name (question.place_kinds_asked) → the words that name one in an
 # answer: a 街道 is also called a 办事处 (七一路办事处 / 荷花路街道) and is a township-level unit like a 镇, a village's
-# 居委会 or 村委会 names its village, a county-level unit may be a 县, a 区, a 市 or a 旗. The kind must end a word:
-# 哪个村民 / 县长 / 村干部 / 镇党委 / 区委 / 社区工作者 / 乡村 / 区域 ask a person or a region, not a place of that kind
-PLACE_KIND_ASKED = re.compile(r"哪(?:一)?个?(街道办事处|街道|办事处|社区|行政村|村委会|居委会|村|乡镇|镇|乡|县|区)"
-                              r"(?![民长干委党工域级书主领居村内外里])")
+# 居委会 or 村委会 names its village, a county-level unit may be a 县, a 区, a 市 or a 旗
 _TOWNSHIP = ("乡", "镇", "街道", "办事处")
 _VILLAGE = ("村", "居委会", "社区")
 _COUNTY = ("县", "区", "市", "旗")
@@ -142,7 +140,7 @@ def place_kind_missing(body: str, question: str, passages: str = "") -> str | No
     text, spaces removed) write before such a word (a bare "盛和" for 盛和社区, "荷花路" for 荷花路街道): the model gave
     something else than a place of the kind asked. None when no kind is asked, two are ("哪个区哪个街道"), or the
     answer names one."""
-    kinds = set(PLACE_KIND_ASKED.findall(question))
+    kinds = place_kinds_asked(question)
     if len(kinds) != 1:
         return None
     kind = kinds.pop()

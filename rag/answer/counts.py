@@ -189,7 +189,7 @@ PART_ASKED = re.compile(r"其中|分别|各自|各有|每|第")
 def _count_value(text: str) -> int | None:
     from ..text.dates import chinese_number
 
-    return chinese_number(text.replace("两", "二")) if not text.isdigit() else int(text)
+    return chinese_number(text.replace("两", "二"))  # digits too: "3" → 3
 
 
 def stated_count(answer: str, question: str, passages: list[str]) -> tuple[str, int] | None:
@@ -204,9 +204,10 @@ def stated_count(answer: str, question: str, passages: list[str]) -> tuple[str, 
     cls, noun = m.group(1), m.group(2)
     # a numeral's tail ("六十五" of 一百六十五) or an ordinal ("第二项") is no count
     number = rf"(?<![\d.{_CN_DIGITS}百千万亿零〇第])(\d+|[{_CN_DIGITS}]+)\s*(?:余|多)?\s*"
+    flat = [re.sub(r"\s+", "", p) for p in passages]
     stated: dict[int, tuple[str, int]] = {}
-    for n, p in enumerate(passages, 1):
-        for s in re.finditer(number + re.escape(cls) + re.escape(noun), re.sub(r"\s+", "", p)):
+    for n, p in enumerate(flat, 1):
+        for s in re.finditer(number + re.escape(cls) + re.escape(noun), p):
             value = _count_value(s.group(1))
             if value is not None:
                 stated.setdefault(value, (s.group(0), n))
@@ -216,7 +217,7 @@ def stated_count(answer: str, question: str, passages: list[str]) -> tuple[str, 
     given = {_count_value(g) for g in re.findall(number + re.escape(cls), MARKER_RE.sub("", answer))} - {None}
     if not given or value in given:
         return None
-    counted = {_count_value(c) for p in passages for c in re.findall(number + re.escape(cls), re.sub(r"\s+", "", p))}
+    counted = {_count_value(c) for p in flat for c in re.findall(number + re.escape(cls), p)}
     if given & counted:
         return None  # the answer's count is the passage's too ("共选出165名…，其中许湾街道选出58名代表"): a total
     return phrase, n  # beside a part's count of the noun

@@ -47,6 +47,17 @@ ASKS_PERSON = re.compile(r"(谁|哪位|哪一位|何人|哪些人|哪个领导|�
 UNIT_ASKED = re.compile(r"(?:多少|(?<!哪)几)([个名次人项份户条座天支所家位场处件吨元万])")
 ASKS_PLACE = re.compile(r"(哪里|哪儿|何地|何处|什么地方|地点|在哪(?!一?[期版天日年月个份位])|"
                         r"哪个(?:街道|乡镇|镇|村|社区|县|区|市|地方|单位))")
+# a place asked for by its kind ("是哪个街道推选的", "属于哪一个村"): the kind must end a word — 哪个村民 / 县长 / 村干部 /
+# 镇党委 / 区委 / 社区工作者 / 乡村 / 区域 ask a person or a region, not a place of that kind
+PLACE_KIND_ASKED = re.compile(r"哪(?:一)?个?(街道办事处|街道|办事处|社区|行政村|村委会|居委会|村|乡镇|镇|乡|县|区)"
+                              r"(?![民长干委党工域级书主领居村内外里])")
+
+
+def place_kinds_asked(question: str) -> set[str]:
+    """The kinds of place the question asks for by name: {"街道"} for "金笛是哪个街道推选的"."""
+    return set(PLACE_KIND_ASKED.findall(question))
+
+
 # which came first / what happened before or after: two events are needed, not one fact
 ASKS_ORDER = re.compile(r"((?:哪个|哪一?项|哪件事?|哪一个|谁)(?:先|更早|更晚|在前|在后|最早|最晚)|先.{1,16}还是|"
                         r"先后|顺序|之前|之后|以前|以后|最早|最晚|早于|晚于)")

@@ -8,6 +8,7 @@ import re
 
 from ..text import content_tokens
 from .checks import NUMBER_RE, figure_re, has_number
+from .question import place_kinds_asked
 from .subjects import KINDS, places
 
 ITEM_SEPARATOR = re.compile(r"[、]")  # 和 / 及 also join names (和平路): an item may hold two things
@@ -95,8 +96,8 @@ def figure_of_another_item(answer: str, question: str, passages: list[str]) -> t
     return found
 
 
-# the kinds of place a question asks for by name: "属于哪个办事处的哪个社区" → 办事处, 社区
-KIND_ASKED = re.compile(r"哪(?:一)?个?(办事处|街道|社区|行政村|村|乡镇|镇|乡|县|区)")
+# a kind asked (question.place_kinds_asked) as subjects.places names it: "哪个街道办事处" asks a 街道, "哪个村委会" a 村
+_PLACE_KIND = {"街道办事处": "街道", "村委会": "村"}
 
 
 def item_of_the_thing(question: str, passages: list[str]) -> tuple[str, int] | None:
@@ -104,7 +105,7 @@ def item_of_the_thing(question: str, passages: list[str]) -> tuple[str, int] | N
     (哪个社区) and names a thing that the passages name once, right after places of every kind asked in one item of
     a run ("…周滨社区国槐街、小桥办事处高庄社区幸福巷…" for 国槐街属于哪个社区): "川汇区七一路办事处周滨社区国槐街".
     None when no such item, or several, answer it."""
-    kinds = KIND_ASKED.findall(question)
+    kinds = {_PLACE_KIND.get(k, k) for k in place_kinds_asked(question)}
     if not kinds:
         return None
     flat = [re.sub(r"\s+", "", p) for p in passages]

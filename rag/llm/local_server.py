@@ -47,6 +47,10 @@ class LocalServer:
         log.info("local LLM ready at %s in %.1f s; llama.cpp %s", self.base_url, self.load_seconds,
                  self.build.describe())
 
+    def chat(self, body: dict) -> dict:
+        """One OpenAI-style chat completion in-process, without HTTP (the smoke test's two tokens)."""
+        return self._server.handle_chat_completions(body)
+
     def close(self) -> None:
         self._server = None
 

@@ -27,29 +27,17 @@ class ModelMissing(RuntimeError):
 
 
 def smoke(models_dir, threads: int = 2) -> str:
-    """Load the model through the installed xllamacpp and generate two tokens after a prompt of a few hundred
-    tokens; the text generated."""
-    import xllamacpp
-
+    """Load the model through the installed xllamacpp, as the app does, and generate two tokens after a prompt of a
+    few hundred tokens; the text generated."""
     from .assemble import ensure_gguf
+    from .local_server import LocalServer
 
     try:
         model = ensure_gguf(models_dir)
     except Exception as exc:  # noqa: BLE001 — disk full, a missing part: not the build's fault
         raise ModelMissing(f"{type(exc).__name__}: {exc}") from exc
-    p = xllamacpp.CommonParams()
-    p.model.path = str(model)
-    p.n_ctx = 2048
-    p.cpuparams.n_threads = threads
-    p.cpuparams_batch.n_threads = threads
-    p.n_parallel = 1
-    p.verbosity = -1
-    p.endpoint_metrics = False
-    p.hostnames = ["127.0.0.1"]
-    p.port = 0
-    server = xllamacpp.Server(p)
-    reply = server.handle_chat_completions({"messages": [{"role": "user", "content": PROMPT}], "max_tokens": 2,
-                                            "temperature": 0})
+    server = LocalServer(model, n_ctx=2048, threads=threads)
+    reply = server.chat({"messages": [{"role": "user", "content": PROMPT}], "max_tokens": 2, "temperature": 0})
     if not isinstance(reply, dict) or "choices" not in reply:
         raise RuntimeError(f"the model gave no completion: {str(reply)[:200]}")
     return reply["choices"][0]["message"]["content"]
