@@ -179,12 +179,22 @@ class Citation:
                    round(float(hit.score), 4), c.article_no)
 
 
+@dataclass(frozen=True)
+class TokenChoice:
+    """One candidate for a token the model generates: its vocabulary id, its text and its probability."""
+
+    id: int
+    token: str
+    p: float
+
+
 class Outcome(str, Enum):
     """How an answer came about: what the UI and CLI tell the user, decided where it happens (never read back
     from the wording of a message)."""
 
     MODEL = "model"  # the model's answer, its citations checked
-    MODEL_RETRY = "model_retry"  # the model asked again with one passage alone (it refused, or cited another unit's)
+    MODEL_RETRY = "model_retry"  # the model asked again: with one passage alone (it refused, or cited another
+    #                              unit's), or with its refusal's first word banned (it refused, but barely)
     REPAIRED = "repaired"  # the model's answer with its figure or citation corrected from the passages
     EXTRACTED = "extracted"  # evidence quoted from the passages instead of a model answer
     METADATA = "metadata"  # answered from the passages' publication metadata or the article's byline

@@ -4,6 +4,7 @@ against strong evidence or cites nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
 import time
@@ -150,7 +151,10 @@ class Assistant:
                 verdict = self._backend_down(exc, ctx)
             else:
                 answer.prompt_tokens = usage.get("input_tokens")
-                verdict = verify(self.draft("".join(pieces), ctx), self.evidence(ctx))
+                draft, evidence = self.draft("".join(pieces), ctx), self.evidence(ctx)
+                if draft.refused:  # read while the prompt is in the model's cache (a retry would evict it)
+                    evidence.first_token()
+                verdict = verify(draft, evidence)
         self._conclude(answer, ctx, verdict, timings, t0, first)
         if first is None or verdict.outcome is Outcome.BACKEND_DOWN:  # nothing streamed, or a fallback after it
             yield ("\n" if first else "") + answer.answer
@@ -229,8 +233,22 @@ class Assistant:
         return article.text if article else None
 
     def evidence(self, ctx: Context) -> Evidence:
+        question, hits, meta = ctx.intent.question, ctx.passages, ctx.intent.with_meta
         return Evidence(ctx.intent, ctx.passages, ctx.tokens, ctx.relevance, ctx.window_scores,
-                        retry=lambda n: self._focused_retry(ctx, n))
+                        retry=lambda n: self._focused_retry(ctx, n),
+                        first_token=functools.cache(lambda: self.chain().first_token(question, hits, with_meta=meta)),
+                        regenerate=lambda banned: self._regenerate(ctx, banned))
+
+    def _regenerate(self, ctx: Context, banned: tuple[int, ...]) -> Draft | None:
+        """The model's answer to the same prompt with the tokens ``banned``, drafted as a first answer is; None
+        when the backend fails."""
+        try:
+            raw = "".join(until_loop(self.chain().stream(ctx.intent.question, ctx.passages,
+                                                          with_meta=ctx.intent.with_meta, banned=banned)))
+        except Exception as exc:  # noqa: BLE001 - an endpoint that rejects logit_bias: keep the refusal
+            log.info("answering again with tokens banned failed (%s)", type(exc).__name__)
+            return None
+        return self.draft(raw, ctx)
 
     def _backend_down(self, exc: Exception, ctx: Context) -> Verdict:
         log.warning("LLM backend failed (%s); answering from the passages", redact(f"{type(exc).__name__}: {exc}")[:300])

@@ -3,7 +3,8 @@ named class that looks at the draft and the context and returns a typed :class:`
 opinion); :func:`verify` asks them in order and the first verdict wins. Two chains:
 
 * the model **refused** (or echoed the question): ``REFUSAL_RULES`` try to answer anyway — ask again with the
-  best passage alone, answer from the passages' metadata, quote a passage that matches strongly — else refuse;
+  best passage alone, answer from the passages' metadata, quote a passage that matches strongly, answer again
+  with the refusal's first word banned when the model barely chose it — else refuse;
 * the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list or a count the
   text states otherwise, re-point a
   figure cited to the wrong passage, ask again with the passage naming the office asked when the answer cites
@@ -19,7 +20,7 @@ import logging
 
 from ..types import Outcome
 from .checks import NUMBER_RE, ProblemKind, repoint_number
-from .citations import MARKER_RE, cited_numbers
+from .citations import MARKER_RE, cited_numbers, opens_refusal
 from .counts import stated_count
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .near_misses import (AnswerOfAnotherOrdinal, AnswerOfAnotherPeriod, AnswerOfAnotherPlace, AnswerOfAnotherTitle,
@@ -32,7 +33,7 @@ from .runs import item_of_the_thing, place_of_named_item
 from .subjects import subject_elsewhere
 from .verdicts import Action, Draft, Evidence, Verdict
 
-__all__ = ["ANSWER_RULES", "REFUSAL_RULES", "Action", "AllWhoDidIt", "AnswerFromAnotherSubject", "AnswerFromMetadata",
+__all__ = ["ANSWER_RULES", "REFUSAL_RULES", "Action", "AllWhoDidIt", "AnswerAnUnsureRefusal", "AnswerFromAnotherSubject", "AnswerFromMetadata",
            "AnswerOfAnotherOrdinal", "AnswerOfAnotherPeriod", "AnswerOfAnotherPlace", "AnswerOfAnotherTitle",
            "AnswerOfAnotherYear", "AnswerOfWiderScope", "CountOfAnotherKind", "CountTheTextStates", "Draft", "Evidence", "FailedCheck",
            "FigureOfAnotherItem", "FigureOfTheNamedThing", "NearMiss", "OrganisationRoleNotStated", "PlaceFromTheList",
@@ -62,6 +63,31 @@ class RetryWithBestPassage:
         text, wide = got
         return Verdict(self.name, Action.REPLACE, Outcome.MODEL_RETRY, text,
                        "model refused with all passages; answered from the best-matching one", (n, wide))
+
+
+class AnswerAnUnsureRefusal:
+    """A small model refuses a question worded otherwise than its passage (上门走访时…用什么方式记下来 for
+    "分类分条记录") although the answer is in front of it — but then its refusal is a close call: the refusal's
+    first token ("资料") had less than ``unsure_refusal`` of the probability, the rest spread over ways to answer.
+    Answer again with that token banned (the prompt is cached: no re-reading); the answer rules judge the new
+    answer as they judge a first one, and a refusal or a refused answer stays refused."""
+    name = "answer_unsure_refusal"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        choices = e.first_token()
+        if not choices or not opens_refusal(choices[0].token):  # no probabilities, or the draft began otherwise
+            return None
+        openers = tuple(c for c in choices if opens_refusal(c.token))
+        if sum(c.p for c in openers) >= e.tuning.unsure_refusal:
+            return None
+        draft = e.regenerate(tuple(c.id for c in openers))
+        if draft is None or draft.refused:
+            return None
+        again = verify(draft, e, ANSWER_RULES)
+        if again.action is Action.REFUSE:
+            return None
+        return Verdict(self.name, Action.REPLACE, Outcome.MODEL_RETRY, again.text,
+                       "model refused, but barely; answered again with the refusal's first word banned")
 
 
 class PlaceFromTheList:
@@ -247,7 +273,8 @@ class Refuse:
         return Verdict(self.name, Action.REFUSE, Outcome.REFUSED)
 
 
-REFUSAL_RULES = (PlaceFromTheList(), RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(), Refuse())
+REFUSAL_RULES = (PlaceFromTheList(), RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(),
+                 AnswerAnUnsureRefusal(), Refuse())
 ANSWER_RULES = (FigureOfTheNamedThing(), CountTheTextStates(), PlaceOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(),
                 AnswerOfAnotherPlace(), PlaceMoved(), QuotedNameOfAnotherSubject(),
                 AnswerOfAnotherYear(), AnswerOfAnotherPeriod(), AnswerOfAnotherOrdinal(), AnswerOfAnotherTitle(),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ..types import Hit, Outcome
+from ..types import Hit, Outcome, TokenChoice
 from .checks import Problem
 from .question import Intent
 from .relevance import Relevance
@@ -40,6 +40,8 @@ class Evidence:
     relevance: Relevance
     window_scores: list[float]  # each passage's best-window score
     retry: Callable[[int], tuple[str, Hit] | None] = lambda n: None  # ask again with passage n alone
+    first_token: Callable[[], list[TokenChoice] | None] = lambda: None  # the model's likeliest first tokens
+    regenerate: Callable[[tuple[int, ...]], "Draft | None"] = lambda banned: None  # answer again, these tokens banned
     tuning: Tuning = TUNING
 
 

@@ -6,14 +6,17 @@ LangChain is imported only here (and only when a chain is built).
 from __future__ import annotations
 
 import logging
+import math
 import re
 from pathlib import Path
 
 from ..settings import Settings
-from ..types import Hit
+from ..types import Hit, TokenChoice
 from .prompts import format_context, load_prompt
 
 log = logging.getLogger(__name__)
+
+FIRST_TOKEN_CHOICES = 20  # top_logprobs asked for: OpenAI allows at most 20
 
 
 def _lc():
@@ -59,14 +62,40 @@ class AnswerChain:
         rewrite = load_prompt("rewrite.txt", prompts_dir)
         self.rewrite_chain = ChatPromptTemplate.from_messages([("human", rewrite)]) | chat_model | StrOutputParser()
 
-    def stream(self, question: str, hits: list[Hit], with_meta: bool = False, usage: dict | None = None):
+    def stream(self, question: str, hits: list[Hit], with_meta: bool = False, usage: dict | None = None,
+               banned: tuple[int, ...] = ()):
         """Yield text deltas of the answer; the request's token counts go into ``usage`` (per call, so that
-        concurrent requests sharing this chain never see each other's)."""
-        for chunk in self.chain.stream({"context": format_context(hits, with_meta), "question": question}):
+        concurrent requests sharing this chain never see each other's). ``banned``: token ids the model may not
+        generate (OpenAI's ``logit_bias``)."""
+        chain = self.prompt | self.model.bind(logit_bias={str(t): -100 for t in banned}) if banned else self.chain
+        for chunk in chain.stream({"context": format_context(hits, with_meta), "question": question}):
             if getattr(chunk, "usage_metadata", None) and usage is not None:
                 usage.update(chunk.usage_metadata)
             if chunk.content:
                 yield chunk.content
+
+    @property
+    def gives_logprobs(self) -> bool:
+        """Whether the chat model can be asked for token probabilities (LangChain's OpenAI client can; the
+        endpoint behind it may still refuse, which :meth:`first_token` reads as None)."""
+        return hasattr(self.model, "top_logprobs")
+
+    def first_token(self, question: str, hits: list[Hit], with_meta: bool = False,
+                    top: int = FIRST_TOKEN_CHOICES) -> list[TokenChoice] | None:
+        """The model's most likely first tokens of the answer to this prompt, most likely first; None when the
+        backend gives none, or none with token ids (OpenAI's own API gives no ids, so nothing can be banned).
+        The prompt is the one just answered, so llama.cpp reads it from its cache: one generated token (~0.1 s
+        on 2 cores)."""
+        if not self.gives_logprobs:
+            return None
+        model = self.model.bind(max_tokens=1, logprobs=True, top_logprobs=top)
+        try:
+            message = (self.prompt | model).invoke({"context": format_context(hits, with_meta), "question": question})
+            first = message.response_metadata["logprobs"]["content"][0]["top_logprobs"]
+            return [TokenChoice(int(c["id"]), c["token"], math.exp(c["logprob"])) for c in first]
+        except Exception as exc:  # noqa: BLE001 - no probabilities from this endpoint: the caller decides without
+            log.info("the model gave no token probabilities with ids (%s)", type(exc).__name__)
+            return None
 
     def rewrite(self, question: str, history: list[str]) -> str:
         text = self.rewrite_chain.invoke({"history": "\n".join(f"- {h}" for h in history[-3:]), "question": question})

@@ -3,17 +3,17 @@ the verdict it returns (None: no opinion); then the chains' order through ``veri
 import pytest
 from dataclasses import replace
 
-from rag.answer.checks import Problem, ProblemKind
+from rag.answer.checks import Problem, ProblemKind, check_answer
 from rag.answer.question import analyse
 from rag.answer.relevance import Relevance
-from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AllWhoDidIt, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
+from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AllWhoDidIt, AnswerAnUnsureRefusal, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
                               AnswerOfAnotherTitle,
                               AnswerOfAnotherPlace, PlaceMoved, AnswerOfAnotherYear, AnswerOfAnotherPeriod, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
                               CountOfAnotherKind, CountTheTextStates, FigureOfAnotherItem, FigureOfTheNamedThing, PlaceFromTheList, PlaceOfTheNamedThing, QuotedNameOfAnotherSubject, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
                               SharedCount,
                               RetryWithBestPassage, RoleNotStated, verify)
 from rag.text import content_tokens
-from rag.types import Chunk, Hit, Outcome
+from rag.types import Chunk, Hit, Outcome, TokenChoice
 
 STREETS = "示范区3个街道共确定议事代表165名，其中许湾街道58名、文昌街道57名、搬口街道50名。"
 SATISFACTION = "2023年，示范区信访案件化解群众满意率达到99.01%。"
@@ -57,6 +57,52 @@ def test_retry_with_best_passage(coverage, dense, scores, expect_n):
     else:
         assert asked == [expect_n] and v.action is Action.REPLACE and v.outcome is Outcome.MODEL_RETRY
         assert v.widened[0] == expect_n and v.text == f"答案[{expect_n}]。"
+
+
+RECORD = "严格工作标准，按照逐户走访、面对面宣传、分类分条记录的方式，确保活动规范有序开展。"
+ASKED_RECORD = "上门走访时，要求工作人员把居民说的事情用什么方式记下来？"
+
+
+def choices(*pairs):
+    return [TokenChoice(i, tok, p) for i, (tok, p) in enumerate(pairs, 100)]
+
+
+@pytest.mark.parametrize("first, regenerated, expect", [
+    # the refusal won with 12 % against answers spread over many openings: answered again, 资料 banned
+    (choices(("资料", 0.12), ("在", 0.07), ("记录", 0.05)), "按照分类分条记录的方式[1]。", "分类分条记录"),
+    (choices(("资", 0.10), ("资料", 0.08), ("在", 0.07)), "按照分类分条记录的方式[1]。", "分类分条记录"),  # both banned
+    (choices(("资料", 0.45), ("在", 0.07)), "按照分类分条记录的方式[1]。", None),  # a confident refusal stays
+    (choices(("资", 0.20), ("资料", 0.15), ("在", 0.07)), "按照分类分条记录的方式[1]。", None),  # together 0.35
+    (choices(("按照", 0.12), ("资料", 0.10)), "按照分类分条记录的方式[1]。", None),  # the draft did not open a refusal
+    (None, "按照分类分条记录的方式[1]。", None),  # the backend gives no probabilities
+    (choices(("资料", 0.12), ("在", 0.07)), "在资料中未找到相关内容。", None),  # refused again
+    (choices(("资料", 0.12), ("在", 0.07)), None, None),  # the backend failed
+    (choices(("资料", 0.12), ("在", 0.07)), "按照分类分条记录的方式，共记录500条[1]。", None),  # a figure no passage holds
+])
+def test_answer_an_unsure_refusal(first, regenerated, expect):
+    banned_seen = []
+
+    def regenerate(banned):
+        banned_seen.append(banned)
+        if regenerated is None:
+            return None
+        refused = "未找到" in regenerated
+        return Draft(regenerated, refused=refused,
+                     problem=None if refused else check_answer(regenerated, ASKED_RECORD, [hit(RECORD)]))
+
+    e = evidence(ASKED_RECORD, [RECORD])
+    e.first_token, e.regenerate = (lambda: first), regenerate
+    v = AnswerAnUnsureRefusal()(Draft("资料中未找到相关内容。", refused=True), e)
+    if expect is None:
+        assert v is None
+    else:
+        assert v.action is Action.REPLACE and v.outcome is Outcome.MODEL_RETRY and expect in v.text
+        assert banned_seen == [tuple(c.id for c in first if c.token.startswith("资"))]
+
+
+def test_an_unsure_refusal_is_tried_after_the_other_rescues():
+    names = [r.name for r in REFUSAL_RULES]
+    assert names.index("answer_unsure_refusal") == len(names) - 2 and names[-1] == "refuse"
 
 
 @pytest.mark.parametrize("question, meta, answered", [

@@ -96,3 +96,25 @@ def test_streaming_and_timings(assistant):
             final = item
     assert len(deltas) > 3 and "人民广场" in final.answer
     assert final.timings["first_token_ms"] < final.timings["total_ms"]
+
+
+def test_first_token_probabilities_and_banned_tokens(assistant):
+    """The real server gives the first token's choices (ids, text, probabilities) and honours a banned token."""
+    question = "示范区信访案件化解群众满意率是多少？"
+    _, _, ctx = assistant.prepare(question, [])
+    chain = assistant.chain()
+    choices = chain.first_token(question, ctx.passages)
+    assert choices and len(choices) >= 5
+    assert all(0 < c.p <= 1 for c in choices) and sum(c.p for c in choices) <= 1.0001
+    assert [c.p for c in choices] == sorted((c.p for c in choices), reverse=True)
+    top = choices[0]
+    again = "".join(chain.stream(question, ctx.passages, banned=(top.id,)))
+    assert again and not again.startswith(top.token), (top, again)
+
+
+def test_a_paraphrase_is_answered_not_refused(assistant):
+    """The model refuses this paraphrase on a first try (p(资料) 0.12 on an Intel Xeon), though the passage says
+    "分类分条记录": a close refusal is answered again with its first word banned."""
+    ans = assistant.ask("城乡一体化示范区搞挨家挨户的上门走访时，要求工作人员把居民说的事情用什么方式记下来？")
+    assert not ans.refused and "分类分条记录" in ans.answer, ans.answer
+    assert ans.citations

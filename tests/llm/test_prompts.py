@@ -34,3 +34,11 @@ def test_prompts_dir_setting(tmp_path):
                           models_dir=tmp_path)
     assert s.prompts_dir == tmp_path
     assert Settings.from_env(env={}).prompts_dir is None
+
+
+def test_the_system_prompt_teaches_the_refusal_the_answer_stage_reads():
+    """rules.AnswerAnUnsureRefusal bans the first token of this phrase: the prompt must ask for it verbatim."""
+    from rag.answer.citations import MODEL_REFUSAL, is_refusal
+
+    system = load_prompt("system.txt")
+    assert system.count(MODEL_REFUSAL) >= 2 and is_refusal(MODEL_REFUSAL)  # the rule and the example
