@@ -19,7 +19,7 @@ from ..settings import Settings
 from ..text import content_tokens
 from ..types import Answer, Citation, Hit, Outcome
 from .checks import check_answer, looped, until_loop
-from .citations import (MARKER_RE, attribute, circle_list_numbers, cited_numbers, complete_years, drop_unsupported,
+from .citations import (MARKER_RE, attribute, opens_with_refusal, circle_list_numbers, cited_numbers, complete_years, drop_unsupported,
                         is_echo, is_refusal, normalise_markers, refusal_text)
 from .dating import Compared, Resolved, answer_in_time
 from .context import (best_window, cut_passage, distinct, idf_from_hits, passages_to_show, second_window,
@@ -73,7 +73,8 @@ class Assistant:
             from ..llm.chain import AnswerChain, make_chat_model
 
             model = self._chat_model if self._chat_model is not None else make_chat_model(self.settings)
-            self._chain = AnswerChain(model, self.settings.prompts_dir)
+            self._chain = AnswerChain(model, self.settings.prompts_dir,
+                                      token_probs=self._chat_model is None and self.settings.llm == "local")
         return self._chain
 
     def warm_up(self) -> None:
@@ -152,8 +153,8 @@ class Assistant:
             else:
                 answer.prompt_tokens = usage.get("input_tokens")
                 draft, evidence = self.draft("".join(pieces), ctx), self.evidence(ctx)
-                if draft.refused:  # read while the prompt is in the model's cache (a retry would evict it)
-                    evidence.first_token()
+                if opens_with_refusal(draft.text):  # read now: the prompt is in the model's cache (a retry
+                    evidence.first_token()  # with one passage would evict it)
                 verdict = verify(draft, evidence)
         self._conclude(answer, ctx, verdict, timings, t0, first)
         if first is None or verdict.outcome is Outcome.BACKEND_DOWN:  # nothing streamed, or a fallback after it
@@ -245,8 +246,8 @@ class Assistant:
         try:
             raw = "".join(until_loop(self.chain().stream(ctx.intent.question, ctx.passages,
                                                           with_meta=ctx.intent.with_meta, banned=banned)))
-        except Exception as exc:  # noqa: BLE001 - an endpoint that rejects logit_bias: keep the refusal
-            log.info("answering again with tokens banned failed (%s)", type(exc).__name__)
+        except Exception as exc:  # noqa: BLE001 - the refusal stands
+            log.info("answering again with the refusal's tokens banned failed (%s)", type(exc).__name__)
             return None
         return self.draft(raw, ctx)
 

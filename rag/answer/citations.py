@@ -82,6 +82,12 @@ def opens_refusal(token: str) -> bool:
     return bool(token) and MODEL_REFUSAL.startswith(token)
 
 
+def opens_with_refusal(answer: str) -> bool:
+    """The model's answer is its taught refusal (资料中未找到相关内容, or 资料中没有提到… in its own words), not an
+    echo, a loop or an answer whose sentences no passage supports."""
+    return answer.lstrip().startswith(MODEL_REFUSAL[:2]) and is_refusal(answer)
+
+
 def is_echo(answer: str, question: str) -> bool:
     """An "answer" that only restates the question ("…是由鹿邑县领导主持的") says nothing: every
     character of it already occurs in the question."""

@@ -4,7 +4,7 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
 
 * the model **refused** (or echoed the question): ``REFUSAL_RULES`` try to answer anyway — ask again with the
   best passage alone, answer from the passages' metadata, quote a passage that matches strongly, answer again
-  with the refusal's first word banned when the model barely chose it — else refuse;
+  with the refusal's opening banned when the model barely chose to refuse — else refuse;
 * the model **answered**: ``ANSWER_RULES`` repair a figure taken from the wrong name in a list or a count the
   text states otherwise, re-point a
   figure cited to the wrong passage, ask again with the passage naming the office asked when the answer cites
@@ -17,10 +17,11 @@ Nothing here reads the wording of a message: decisions are :class:`Action` and :
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from ..types import Outcome
 from .checks import NUMBER_RE, ProblemKind, repoint_number
-from .citations import MARKER_RE, cited_numbers, opens_refusal
+from .citations import MARKER_RE, cited_numbers, opens_refusal, opens_with_refusal
 from .counts import stated_count
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .near_misses import (AnswerOfAnotherOrdinal, AnswerOfAnotherPeriod, AnswerOfAnotherPlace, AnswerOfAnotherTitle,
@@ -69,13 +70,16 @@ class AnswerAnUnsureRefusal:
     """A small model refuses a question worded otherwise than its passage (上门走访时…用什么方式记下来 for
     "分类分条记录") although the answer is in front of it — but then its refusal is a close call: the refusal's
     first token ("资料") had less than ``unsure_refusal`` of the probability, the rest spread over ways to answer.
-    Answer again with that token banned (the prompt is cached: no re-reading); the answer rules judge the new
-    answer as they judge a first one, and a refusal or a refused answer stays refused."""
+    Answer again with the refusal's opening tokens banned (llama.cpp's prompt cache mostly spares re-reading). They stay
+    banned through that answer, so it cannot copy a word such as "资料" (宣传资料) either; the answer rules judge
+    it as they judge a first answer, and a refusal or a refused answer stays refused."""
     name = "answer_unsure_refusal"
 
     def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if not opens_with_refusal(d.text):  # an echo, a loop, an unsupported answer: not the model's refusal
+            return None
         choices = e.first_token()
-        if not choices or not opens_refusal(choices[0].token):  # no probabilities, or the draft began otherwise
+        if not choices or not opens_refusal(choices[0].token):  # no probabilities, or it would not refuse now
             return None
         openers = tuple(c for c in choices if opens_refusal(c.token))
         if sum(c.p for c in openers) >= e.tuning.unsure_refusal:
@@ -86,8 +90,8 @@ class AnswerAnUnsureRefusal:
         again = verify(draft, e, ANSWER_RULES)
         if again.action is Action.REFUSE:
             return None
-        return Verdict(self.name, Action.REPLACE, Outcome.MODEL_RETRY, again.text,
-                       "model refused, but barely; answered again with the refusal's first word banned")
+        return replace(again, rule=self.name, outcome=Outcome.MODEL_RETRY if again.outcome is Outcome.MODEL
+                       else again.outcome, reason=again.reason or "model refused, but barely; answered again")
 
 
 class PlaceFromTheList:

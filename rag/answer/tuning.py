@@ -23,11 +23,12 @@ class Tuning:
     #                           passage (by window score, another chunk). Own dev, the first 15 such questions:
     #                           4 unanswerables answered (near misses q101, q109, q229; q089), no right answer
     #                           gained. Not kept
-    unsure_refusal: float = 0.3  # the model refused, but its refusal's first token had less than this probability:
-    #                              answer again with that token banned (rules.AnswerAnUnsureRefusal). Own dev,
-    #                              session 27, the model's 20 first-pass refusals past the gate: the 8 answerable
-    #                              ones the rule would reach scored 0.12–0.26, the unanswerable ones 0.33–0.64
-    #                              (q339 near miss 0.33); answerable ones above: 0.37–0.66
+    unsure_refusal: float = 0.3  # the model refused, but the refusal's first token had less than this
+    #                              probability: answer again with the refusal's opening tokens banned
+    #                              (rules.AnswerAnUnsureRefusal). Own dev, session 27, the model's 20 first-pass
+    #                              refusals past the gate: 8 answerable ones at 0.12-0.26 and 4 at 0.37-0.66; the
+    #                              unanswerable ones at 0.33-0.64 (q339, a near miss, 0.33). RGB noise-1.0 dev: 1
+    #                              of its 150 all-negative prompts reached below 0.3
     extract_sentence: float = 0.75  # quote the passages instead when one sentence matches this well and no
     #                                 question word is missing (sample dev: 0 wrong extractions at 0.75)
 

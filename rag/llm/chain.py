@@ -52,12 +52,13 @@ def make_chat_model(settings: Settings):
 class AnswerChain:
     """``prompt | chat model | string parser`` (LCEL), streamed; usage metadata is captured."""
 
-    def __init__(self, chat_model, prompts_dir: Path | None = None):
+    def __init__(self, chat_model, prompts_dir: Path | None = None, token_probs: bool = False):
         ChatPromptTemplate, StrOutputParser = _lc()
         system = load_prompt("system.txt", prompts_dir)
         human = load_prompt("answer.txt", prompts_dir)
         self.prompt = ChatPromptTemplate.from_messages([("system", system), ("human", human)])
         self.model = chat_model
+        self.token_probs = token_probs  # the endpoint gives the first token's top choices (llama.cpp's server)
         self.chain = self.prompt | chat_model
         rewrite = load_prompt("rewrite.txt", prompts_dir)
         self.rewrite_chain = ChatPromptTemplate.from_messages([("human", rewrite)]) | chat_model | StrOutputParser()
@@ -66,7 +67,7 @@ class AnswerChain:
                banned: tuple[int, ...] = ()):
         """Yield text deltas of the answer; the request's token counts go into ``usage`` (per call, so that
         concurrent requests sharing this chain never see each other's). ``banned``: token ids the model may not
-        generate (OpenAI's ``logit_bias``)."""
+        generate anywhere in this answer (OpenAI's ``logit_bias``)."""
         chain = self.prompt | self.model.bind(logit_bias={str(t): -100 for t in banned}) if banned else self.chain
         for chunk in chain.stream({"context": format_context(hits, with_meta), "question": question}):
             if getattr(chunk, "usage_metadata", None) and usage is not None:
@@ -74,19 +75,13 @@ class AnswerChain:
             if chunk.content:
                 yield chunk.content
 
-    @property
-    def gives_logprobs(self) -> bool:
-        """Whether the chat model can be asked for token probabilities (LangChain's OpenAI client can; the
-        endpoint behind it may still refuse, which :meth:`first_token` reads as None)."""
-        return hasattr(self.model, "top_logprobs")
-
     def first_token(self, question: str, hits: list[Hit], with_meta: bool = False,
                     top: int = FIRST_TOKEN_CHOICES) -> list[TokenChoice] | None:
-        """The model's most likely first tokens of the answer to this prompt, most likely first; None when the
-        backend gives none, or none with token ids (OpenAI's own API gives no ids, so nothing can be banned).
-        The prompt is the one just answered, so llama.cpp reads it from its cache: one generated token (~0.1 s
-        on 2 cores)."""
-        if not self.gives_logprobs:
+        """The model's most likely first tokens of the answer to this prompt, most likely first; None when this
+        chain was not told its endpoint gives them (``token_probs``: the local llama.cpp server does) or the
+        endpoint gave none (or none with token ids). Asked right after the same prompt was answered, llama.cpp reads it from its prompt
+        cache: one generated token (~0.1 s on 2 cores)."""
+        if not self.token_probs:
             return None
         model = self.model.bind(max_tokens=1, logprobs=True, top_logprobs=top)
         try:
@@ -94,7 +89,7 @@ class AnswerChain:
             first = message.response_metadata["logprobs"]["content"][0]["top_logprobs"]
             return [TokenChoice(int(c["id"]), c["token"], math.exp(c["logprob"])) for c in first]
         except Exception as exc:  # noqa: BLE001 - no probabilities from this endpoint: the caller decides without
-            log.info("the model gave no token probabilities with ids (%s)", type(exc).__name__)
+            log.info("the model gave no token probabilities (%s)", type(exc).__name__)
             return None
 
     def rewrite(self, question: str, history: list[str]) -> str:

@@ -73,7 +73,7 @@ def choices(*pairs):
     (choices(("资", 0.10), ("资料", 0.08), ("在", 0.07)), "按照分类分条记录的方式[1]。", "分类分条记录"),  # both banned
     (choices(("资料", 0.45), ("在", 0.07)), "按照分类分条记录的方式[1]。", None),  # a confident refusal stays
     (choices(("资", 0.20), ("资料", 0.15), ("在", 0.07)), "按照分类分条记录的方式[1]。", None),  # together 0.35
-    (choices(("按照", 0.12), ("资料", 0.10)), "按照分类分条记录的方式[1]。", None),  # the draft did not open a refusal
+    (choices(("按照", 0.12), ("资料", 0.10)), "按照分类分条记录的方式[1]。", None),  # it would not refuse now
     (None, "按照分类分条记录的方式[1]。", None),  # the backend gives no probabilities
     (choices(("资料", 0.12), ("在", 0.07)), "在资料中未找到相关内容。", None),  # refused again
     (choices(("资料", 0.12), ("在", 0.07)), None, None),  # the backend failed
@@ -96,8 +96,32 @@ def test_answer_an_unsure_refusal(first, regenerated, expect):
     if expect is None:
         assert v is None
     else:
-        assert v.action is Action.REPLACE and v.outcome is Outcome.MODEL_RETRY and expect in v.text
+        assert v.action is Action.KEEP and v.outcome is Outcome.MODEL_RETRY and expect in v.text
+        assert v.rule == "answer_unsure_refusal"
         assert banned_seen == [tuple(c.id for c in first if c.token.startswith("资"))]
+
+
+@pytest.mark.parametrize("draft", [
+    "根据资料，无法确定。",  # a refusal in other words: its first token is not the refusal's
+    "城乡一体化示范区[1]。",  # an echo of the question, drafted as refused
+    "",  # nothing
+])
+def test_only_the_models_own_refusal_is_answered_again(draft):
+    e = evidence(ASKED_RECORD, [RECORD])
+    asked = []
+    e.first_token = lambda: asked.append(1) or choices(("资料", 0.12), ("在", 0.07))
+    assert AnswerAnUnsureRefusal()(Draft(draft, refused=True), e) is None and not asked
+
+
+def test_the_answer_rules_verdict_is_kept_with_its_widened_passage():
+    """An answer again that cites another unit's passage is asked once more with the right one, widened: the
+    verdict keeps the widened passage (cite what the retry read) and says it came from a retry."""
+    wide = hit(BUREAU + "（更宽）")
+    e = evidence(ASKED_BUREAU, [CENTRE, BUREAU], retry=lambda n: (f"车辆停放、环境卫生[{n}]。", wide))
+    e.first_token = lambda: choices(("资料", 0.1), ("车辆", 0.08))
+    e.regenerate = lambda banned: Draft("车辆停放、环境卫生[1]。", refused=False)
+    v = AnswerAnUnsureRefusal()(Draft("资料中未找到相关内容。", refused=True), e)
+    assert v is not None and v.widened == (2, wide) and v.outcome is Outcome.MODEL_RETRY
 
 
 def test_an_unsure_refusal_is_tried_after_the_other_rescues():

@@ -9,6 +9,7 @@ from rag.embeddings.e5 import E5Embedder
 from rag.index import BulletinIndex, update_index
 from rag.llm.assemble import GGUF_SHA256, ensure_gguf
 from rag.settings import Settings
+from rag.types import Outcome
 
 from ..conftest import SAMPLE_CORPUS
 
@@ -115,6 +116,11 @@ def test_first_token_probabilities_and_banned_tokens(assistant):
 def test_a_paraphrase_is_answered_not_refused(assistant):
     """The model refuses this paraphrase on a first try (p(资料) 0.12 on an Intel Xeon), though the passage says
     "分类分条记录": a close refusal is answered again with its first word banned."""
-    ans = assistant.ask("城乡一体化示范区搞挨家挨户的上门走访时，要求工作人员把居民说的事情用什么方式记下来？")
+    question = "城乡一体化示范区搞挨家挨户的上门走访时，要求工作人员把居民说的事情用什么方式记下来？"
+    ans = assistant.ask(question)
     assert not ans.refused and "分类分条记录" in ans.answer, ans.answer
     assert ans.citations
+    _, _, ctx = assistant.prepare(question, [])
+    choices = assistant.chain().first_token(question, ctx.passages)
+    if choices[0].token == "资料" and choices[0].p < 0.3:  # on this CPU the first try refuses, barely
+        assert ans.outcome is Outcome.MODEL_RETRY

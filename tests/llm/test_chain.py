@@ -13,9 +13,9 @@ HITS = [Hit(Chunk(source="a.txt", article_no=0, text="示范区信访案件化�
 
 
 class Recording(BaseChatModel):
-    """Answers "资料…" with OpenAI-shaped logprobs; remembers the keyword arguments of each call."""
+    """Answers "资料…" with OpenAI-shaped logprobs; remembers the messages and keyword arguments of each call."""
     calls: list = []
-    top_logprobs: int | None = None  # the field that says this client can ask for probabilities
+    messages: list = []
     logprobs_payload: dict | None = None
 
     @property
@@ -24,6 +24,7 @@ class Recording(BaseChatModel):
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs):
         self.calls.append(kwargs)
+        self.messages.append(messages)
         meta = {"logprobs": self.logprobs_payload} if self.logprobs_payload else {}
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content="资料", response_metadata=meta))])
 
@@ -33,7 +34,7 @@ TOP = [{"id": 101111, "token": "资料", "logprob": math.log(0.12)}, {"id": 1849
 
 def test_first_token_reads_the_top_choices_of_the_first_position():
     model = Recording(calls=[], logprobs_payload={"content": [{"token": "资料", "logprob": -2.1, "top_logprobs": TOP}]})
-    got = AnswerChain(model).first_token("满意率是多少？", HITS)
+    got = AnswerChain(model, token_probs=True).first_token("满意率是多少？", HITS)
     assert [(c.id, c.token) for c in got] == [(101111, "资料"), (18493, "在")]
     assert all(isinstance(c, TokenChoice) for c in got)
     assert math.isclose(got[0].p, 0.12) and math.isclose(got[1].p, 0.07)
@@ -42,20 +43,18 @@ def test_first_token_reads_the_top_choices_of_the_first_position():
 
 
 def test_first_token_is_none_without_probabilities():
-    assert AnswerChain(Recording(calls=[])).first_token("满意率是多少？", HITS) is None  # the endpoint gave none
+    chain = AnswerChain(Recording(calls=[], messages=[]), token_probs=True)
+    assert chain.first_token("满意率是多少？", HITS) is None  # the endpoint gave none
 
 
-def test_a_model_that_cannot_give_probabilities_is_not_asked():
-    from langchain_core.language_models.fake_chat_models import FakeListChatModel
-
-    model = FakeListChatModel(responses=["一", "二"])
-    chain = AnswerChain(model)
-    assert chain.first_token("满意率是多少？", HITS) is None
-    assert "".join(chain.stream("满意率是多少？", HITS)) == "一"  # no response was used up by the question
+def test_an_endpoint_not_known_to_give_probabilities_is_not_asked():
+    """A remote OpenAI-compatible endpoint (the default): no extra request per refusal."""
+    model = Recording(calls=[], messages=[], logprobs_payload={"content": [{"top_logprobs": TOP}]})
+    assert AnswerChain(model).first_token("满意率是多少？", HITS) is None and model.calls == []
 
 
 def test_banned_tokens_go_to_logit_bias_and_only_to_that_request():
-    model = Recording(calls=[])
+    model = Recording(calls=[], messages=[])
     chain = AnswerChain(model)
     assert "".join(chain.stream("满意率是多少？", HITS, banned=(101111, 7))) == "资料"
     assert model.calls[-1]["logit_bias"] == {"101111": -100, "7": -100}
