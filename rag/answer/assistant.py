@@ -19,8 +19,8 @@ from ..settings import Settings
 from ..text import content_tokens
 from ..types import Answer, Citation, Hit, Outcome
 from .checks import check_answer, looped, until_loop
-from .citations import (MARKER_RE, attribute, opens_with_refusal, circle_list_numbers, cited_numbers, complete_years, drop_unsupported,
-                        is_echo, is_refusal, normalise_markers, refusal_text)
+from .citations import (MARKER_RE, attribute, circle_list_numbers, cited_numbers, complete_years, drop_unsupported,
+                        is_echo, is_refusal, normalise_markers, opens_with_refusal, refusal_text)
 from .dating import Compared, Resolved, answer_in_time
 from .context import (best_window, cut_passage, distinct, idf_from_hits, passages_to_show, second_window,
                       trim_passage, widen_passage)

@@ -12,7 +12,7 @@ from .tuning import TUNING
 MARKER_RE = re.compile(r"[\[【［]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
 REFUSAL_RE = re.compile(r"(未找到|没有找到|找不到|未提及|没有提及|未提供|没有提供|无法回答|无法确定|没有相关|无相关|不包含|未包含|没有具体|未说明|没有说明|未涉及|未公布|没有公布|未披露|没有披露)")
 NOT_FOUND = "在已收录的简报中未找到相关内容。"
-MODEL_REFUSAL = "资料中未找到相关内容"  # what the system prompt (rag/llm/prompts/system.txt) tells the model to say
+MODEL_REFUSAL = "资料中未找到相关内容"  # what the system prompt (rag/llm/prompts/system.txt) teaches the model
 CLOSEST_LEAD = "最接近的内容："
 
 

@@ -34,8 +34,8 @@ from .runs import item_of_the_thing, place_of_named_item
 from .subjects import subject_elsewhere
 from .verdicts import Action, Draft, Evidence, Verdict
 
-__all__ = ["ANSWER_RULES", "REFUSAL_RULES", "Action", "AllWhoDidIt", "AnswerAnUnsureRefusal", "AnswerFromAnotherSubject", "AnswerFromMetadata",
-           "AnswerOfAnotherOrdinal", "AnswerOfAnotherPeriod", "AnswerOfAnotherPlace", "AnswerOfAnotherTitle",
+__all__ = ["ANSWER_RULES", "REFUSAL_RULES", "Action", "AllWhoDidIt", "AnswerAnUnsureRefusal", "AnswerFromAnotherSubject",
+           "AnswerFromMetadata", "AnswerOfAnotherOrdinal", "AnswerOfAnotherPeriod", "AnswerOfAnotherPlace", "AnswerOfAnotherTitle",
            "AnswerOfAnotherYear", "AnswerOfWiderScope", "CountOfAnotherKind", "CountTheTextStates", "Draft", "Evidence", "FailedCheck",
            "FigureOfAnotherItem", "FigureOfTheNamedThing", "NearMiss", "OrganisationRoleNotStated", "PlaceFromTheList",
            "PlaceMoved", "PlaceOfTheNamedThing", "QuoteStrongEvidence", "QuotedNameOfAnotherSubject", "RelabelledCount",
@@ -70,9 +70,9 @@ class AnswerAnUnsureRefusal:
     """A small model refuses a question worded otherwise than its passage (上门走访时…用什么方式记下来 for
     "分类分条记录") although the answer is in front of it — but then its refusal is a close call: the refusal's
     first token ("资料") had less than ``unsure_refusal`` of the probability, the rest spread over ways to answer.
-    Answer again with the refusal's opening tokens banned (llama.cpp's prompt cache mostly spares re-reading). They stay
-    banned through that answer, so it cannot copy a word such as "资料" (宣传资料) either; the answer rules judge
-    it as they judge a first answer, and a refusal or a refused answer stays refused."""
+    Answer again with the refusal's opening tokens banned (llama.cpp's prompt cache mostly spares re-reading).
+    They stay banned through that answer, so it cannot copy a word such as "资料" (宣传资料) either; the answer
+    rules judge it as they judge a first answer, and a refusal or a refused answer stays refused."""
     name = "answer_unsure_refusal"
 
     def __call__(self, d: Draft, e: Evidence) -> Verdict | None:

@@ -79,8 +79,8 @@ class AnswerChain:
                     top: int = FIRST_TOKEN_CHOICES) -> list[TokenChoice] | None:
         """The model's most likely first tokens of the answer to this prompt, most likely first; None when this
         chain was not told its endpoint gives them (``token_probs``: the local llama.cpp server does) or the
-        endpoint gave none (or none with token ids). Asked right after the same prompt was answered, llama.cpp reads it from its prompt
-        cache: one generated token (~0.1 s on 2 cores)."""
+        endpoint gave none (or none with token ids). Asked right after the same prompt was answered, llama.cpp
+        reads it from its prompt cache: one generated token (~0.1 s on 2 cores)."""
         if not self.token_probs:
             return None
         model = self.model.bind(max_tokens=1, logprobs=True, top_logprobs=top)
