@@ -14,7 +14,7 @@ from ..types import Hit
 from .citations import CIRCLED, MARKER_RE, cited_numbers
 from .context import idf_from_hits
 from .question import (ASKS_DATE, ASKS_PERSON, ASKS_PLACE, GIVES_DATE, GIVES_TIME, HAS_NUMBER, asks_number,
-                       measure_asked, place_kinds_asked)
+                       measure_asked, place_kinds_asked, unit_asked)
 from .tuning import TUNING
 
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -56,6 +56,7 @@ class ProblemKind(Enum):
     PLACE_KIND_MISSING = "names no place of the kind asked for (哪个街道, 哪个村)"
     OTHER_MEASURE = "counts things where another kind of quantity was asked for"
     COUNT_FOR_LIST = "gives a count where the items were asked for"
+    HEDGED = "guesses (推断, 可能是, 某个社区) in words no passage uses"
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
             return Problem(ProblemKind.FIGURE_NOT_CITED,
                            f"model answer states {num}, which the passage it cites does not contain")
     flat = re.sub(r"\s+", "", shown)
+    if hedge := hedged(body, flat):
+        return Problem(ProblemKind.HEDGED, f"model answer guesses ({hedge}), in words no passage uses")
     for name in proper_names(body) + quoted_names(body):
         if name not in question and not name_shown(name, flat):
             return Problem(ProblemKind.NAME_NOT_SHOWN, f"model answer names {name}, which no passage contains")
@@ -102,8 +105,8 @@ def check_answer(text: str, question: str, passages: list[Hit]) -> Problem | Non
                                f"model answer names {name}, whom no cited passage about the question mentions")
     # the answer's own figures and dates count: the question's "2022年" repeated in "2022年春运…今天开售" is none;
     # a numbered list (①②) counts its items ("分几个阶段")
-    if asks_number(question) and not (stated(HAS_NUMBER, body, question)
-                                             or stated(NUMBER_RE, body, question) or CIRCLED[1] in body):
+    if asks_number(question) and not (stated(HAS_NUMBER, body, question) or stated(NUMBER_RE, body, question)
+                                      or CIRCLED[1] in body or gives_unit_asked(body, question)):
         return Problem(ProblemKind.NUMBER_MISSING, "a number was asked for and the model answer gives none")
     measure = measure_asked(question)
     if measure and stated(COUNT_RE, body, question) and not stated(measure, body, question):
@@ -134,6 +137,10 @@ PLACE_KIND_WORDS = {"街道办事处": _TOWNSHIP, "街道": _TOWNSHIP, "办事�
                     "居委会": _VILLAGE, "村": _VILLAGE, "县": _COUNTY, "区": _COUNTY}
 
 
+# words before a kind word that name no place of it: "深入分包社区", "所在街道", "各村", "该社区"
+GENERIC_PLACE = re.compile(r"(?:分包|包联|联系|所在|相关|辖区|周边|各|该|本|此|这个|那个|一个|某个?|其|全|多个|所属)$")
+
+
 def place_kind_missing(body: str, question: str, passages: str = "") -> str | None:
     """The kind of place the question asks for by name (哪个街道) when the answer has no word of that kind beyond
     the question's own ("金笛是示范区党工委相关负责人推选的" for 哪个街道推选的) and no name that ``passages`` (their
@@ -149,10 +156,12 @@ def place_kind_missing(body: str, question: str, passages: str = "") -> str | No
     for m in sorted(set(re.findall(r"[\u4e00-\u9fff]{2,}", question)), key=len, reverse=True):
         if len(m) >= 3:
             own = own.replace(m, " ")  # the question's words repeated ("…是哪个街道推选的") name no place
-    if any(w in own for w in words):
+    if any(not GENERIC_PLACE.search(own[:m.start()]) for w in words for m in re.finditer(re.escape(w), own)):
         return None
     for w in words:  # a name the passages give that kind of place, written without its kind word
         for m in re.finditer(re.escape(w), passages):
+            if GENERIC_PLACE.search(passages[:m.start()]):
+                continue
             if any(passages[m.start() - k:m.start()] in own for k in (2, 3, 4) if m.start() >= k):
                 return None
     return kind
@@ -228,9 +237,33 @@ def quoted_names(body: str) -> list[str]:
     return [m for m in QUOTED_RE.findall(body) if not re.search(r"\s", m)]
 
 
+# one-character verbs and prepositions jieba may glue onto the name after them ("归小乔街道办事处管" → 归小乔/nr)
+GLUED_LEAD = "归在由于到为属向从对和与及把被给将让是"
+
+
 def name_shown(name: str, flat: str) -> bool:
-    """``name`` is in the passages' text, or is with a kind word dropped (周口市 where they write 周口)."""
+    """``name`` is in the passages' text, or is with a kind word dropped (周口市 where they write 周口), or with a
+    verb or preposition that jieba glued to its front dropped (归小乔 where they write 小乔街道办事处)."""
+    if len(name) >= 3 and name[0] in GLUED_LEAD and name_shown(name[1:], flat):
+        return True
     return name in flat or (len(name) >= 3 and NAME_KIND_END.search(name) is not None and name[:-1] in flat)
+
+
+# how a model guesses where the passages are silent: it infers, supposes, or writes a placeholder (某个社区) for the
+# name it does not have; a passage that writes the word itself ("可能存在的隐患") makes it a copy, not a guess
+HEDGE_RE = re.compile(r"推断|推测|猜测|可能是|应该是|大概|或许|估计|也许|似乎|某[个些位地一]")
+
+
+def hedged(body: str, flat: str) -> str | None:
+    """The first guessing word of ``body`` that the passages' text ``flat`` does not use, or None."""
+    return next((m.group(0) for m in HEDGE_RE.finditer(body) if m.group(0) not in flat), None)
+
+
+def gives_unit_asked(body: str, question: str) -> bool:
+    """The answer counts in the classifier the question asks in (几类 → "四类区域", 多少轮 → "3轮"), whatever that
+    classifier is: HAS_NUMBER lists the common ones only."""
+    unit = unit_asked(question)
+    return unit is not None and stated(re.compile(r"[\d一二三四五六七八九十百千两]+\s*" + re.escape(unit)), body, question)
 
 
 def stated(pattern: re.Pattern, body: str, question: str) -> bool:

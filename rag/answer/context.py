@@ -4,12 +4,14 @@ prompt's time."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 from ..text import clauses, split_sentences, word_chars
+from ..text.dates import chinese_number
 from ..types import Hit
 from .citations import bigram_share
-from .question import ASKS_DATE, HAS_DATE, HAS_NUMBER, asks_number, expected_figure
+from .question import ASKS_DATE, HAS_DATE, HAS_NUMBER, asks_list, asks_number, expected_figure
 from .tuning import TUNING
 
 
@@ -47,6 +49,25 @@ def idf_from_hits(question_tokens: list[str], hits: list[Hit]) -> dict[str, floa
 
 
 
+# a word the question quotes for the items it asks ("哪三个“注重”", "在哪几个“以学”上"): each item repeats it
+_QUOTED_ITEM = re.compile(r"[“\"]([\u4e00-\u9fff]{1,4})[”\"]")
+
+
+def items_asked(question: str) -> tuple[list[str], int]:
+    """The quoted words a list question names its items by, and how many items it asks (哪三个 → 3, else 3)."""
+    if not asks_list(question):
+        return [], 0
+    m = re.search(r"哪([两二三四五六七八九十])", question)
+    return _QUOTED_ITEM.findall(question), (chinese_number(m.group(1).replace("两", "二")) or 3) if m else 3
+
+
+def items_bonus(question: str, text: str) -> float:
+    """A list question's items are the passage's repeats of the quoted word it asks by: a window holding more of
+    them (up to the number asked) ranks higher, so the cut does not fall after the first one or two."""
+    words, n = items_asked(question)
+    return sum(TUNING.item_bonus * min(text.count(w), n) / n for w in words)
+
+
 def answer_shape_bonus(question: str, text: str) -> float:
     """Evidence that has the kind of thing the question asks for (a number, a date; better, a figure of the
     kind asked: a length for 多长, a score for 得分) ranks higher."""
@@ -58,7 +79,7 @@ def answer_shape_bonus(question: str, text: str) -> float:
             bonus += TUNING.expected_figure_bonus
     if ASKS_DATE.search(question) and HAS_DATE.search(text):
         bonus += TUNING.figure_bonus
-    return bonus
+    return bonus + items_bonus(question, text)
 
 
 def grow(spans: list[tuple[int, int]], lo: int, hi: int, budget: int) -> tuple[int, int]:

@@ -85,38 +85,53 @@ def _cut_around(hit: Hit, text: str, base: int, mention: DateMention, chars: int
 
 @dataclass(frozen=True)
 class Compared:
-    """The answer to a comparison: the text (citing [1] and [2]) and the two passages it cites."""
+    """The answer to a comparison: the text (citing [1], [2], …) and the passages it cites."""
 
     text: str
     passages: list[Hit]
 
 
 def compare(c: Comparison, search: Search, article_of: ArticleOf, chars: int, today: dt.date) -> Compared | None:
-    """Both events of the first split whose two halves are found and dated in different places; None when no
-    split is (the question goes to the model as usual)."""
-    for a, b in c.splits:
-        ea = date_event(a, search, article_of, chars, today)
-        eb = ea and date_event(b, search, article_of, chars, today)
-        if not (ea and eb) or ea.passage is None or eb.passage is None:
+    """The events of the first split whose parts are all found and dated in different places, in the order asked
+    (the earliest first, or the latest); None when no split is (the question goes to the model as usual)."""
+    for split in c.splits:
+        events: list[DatedEvent] = []
+        for phrase in split:
+            e = date_event(phrase, search, article_of, chars, today)
+            if e is None or e.passage is None:
+                break
+            events.append(e)
+        if len(events) < len(split):
             continue
-        if ea.where == eb.where:  # both halves found the same sentence: one of them was not found at all
+        if len({e.where for e in events}) < len(events):  # two parts found the same sentence: one was not found
             continue
-        if not (ea.year_known and eb.year_known):  # an unknown year: compare within the year that is known
-            year = ea.date.year if ea.year_known else eb.date.year
-            ea, eb = ea.in_year(year), eb.in_year(year)
-        first, second = (ea, eb) if (ea.date <= eb.date) == (c.order is Order.EARLIER) else (eb, ea)
-        return Compared(_order_text(first, second, c.order), [first.passage, second.passage])
+        known = [e.date.year for e in events if e.year_known]
+        if known and len(known) < len(events):  # an unknown year: compare within the year that is known
+            events = [e.in_year(known[0]) for e in events]
+        events.sort(key=lambda e: e.date, reverse=c.order is Order.LATER)
+        return Compared(_order_text(events, c.order), [e.passage for e in events])
     return None
 
 
-def _order_text(first: DatedEvent, second: DatedEvent, order: Order) -> str:
-    """"A（《title》，6月16日）[1]在前，B（…）[2]在后。" — the end of the order that was asked about first."""
-    years = first.date.year != second.date.year
+def _order_text(events: list[DatedEvent], order: Order) -> str:
+    """"A（《title》，6月16日）[1]在前，B（…）[2]在后。" — the end of the order that was asked about first; three or
+    more: "最早的是A（…）[1]；其后依次是B（…）[2]、C（…）[3]。" """
+    years = len({e.date.year for e in events}) > 1
 
     def named(e: DatedEvent, n: int) -> str:
         title = e.passage.chunk.title if e.passage else None
         return f"{e.phrase}（{'《' + title + '》，' if title else ''}{date_label(e.date, with_year=years)}）[{n}]"
 
+    first, *rest = events
+    if len(events) > 2:
+        ties = [e for e in rest if e.date == first.date]
+        lead = "最晚" if order is Order.LATER else "最早"
+        head = f"{lead}的是{named(first, 1)}" + (f"，同一天还有{'、'.join(named(e, events.index(e) + 1) for e in ties)}"
+                                                 if ties else "")
+        others = [(n, e) for n, e in enumerate(events[1:], 2) if e not in ties]
+        tail = ("其前依次是" if order is Order.LATER else "其后依次是") + "、".join(named(e, n) for n, e in others)
+        return f"{head}；{tail}。" if others else f"{head}。"
+    second = rest[0]
     if first.date == second.date:
         return f"两件事在同一天（{date_label(first.date)}）：{named(first, 1)}；{named(second, 2)}。"
     if order is Order.LATER:

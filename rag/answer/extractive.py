@@ -6,6 +6,7 @@ import re
 
 from ..text import ITEM_START, content_tokens, sanitise_passage
 from ..types import Hit, issue_label
+from .checks import place_kind_missing
 from .context import best_window, idf_from_hits
 from .question import (ASKS_DATE, GIVES_DATE, HAS_NUMBER, UNIT_ASKED, MetaField, asks_list, asks_number,
                        expected_figure, measure_asked, metadata_asked)
@@ -52,6 +53,8 @@ def extractive_answer(question: str, hits: list[Hit], budget: int = 90) -> tuple
         return "", []  # a sum (a length, a duration) was asked for and the best evidence gives only counts
     if ASKS_DATE.search(question) and not GIVES_DATE.search(text):
         return "", []  # a date was asked for and the best evidence gives none ("近日…")
+    if place_kind_missing(text, question, re.sub(r"\s+", "", text)):
+        return "", []  # 哪个社区 was asked and the best evidence names none ("深入分包社区…")
     if listing and (items := list_items(hit.chunk.text, text)):
         return f"{items}[{n}]", [n]
     return f"{_tidy(text)}[{n}]", [n]

@@ -240,7 +240,7 @@ class AllWhoDidIt:
 
 
 GUESSES = (ProblemKind.FIGURE_NOT_SHOWN, ProblemKind.NAME_NOT_SHOWN, ProblemKind.FIGURE_NOT_CITED,
-           ProblemKind.PERSON_NOT_CITED)
+           ProblemKind.PERSON_NOT_CITED, ProblemKind.HEDGED)
 # the model, shown the passages, answered another kind of thing than was asked (a time for "在哪", a count for
 # "多少资金" or for "哪些国家", no 街道 for "哪个街道"): what it read most likely does not hold the asked kind, and a quote of it would not either (RGB
 # dev at noise 1.0: the three such quotes were all wrong) — refuse

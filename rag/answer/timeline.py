@@ -1,8 +1,8 @@
 """Questions about when events happened relative to each other, answered from the dates the documents give:
 
-* a **comparison** — "A，和B，哪个在前？", "是先A还是先B？", "A在B之前还是之后？" — finds each event's passage and the
-  date it states, and answers with both dates and both citations (a small model compares two dates badly; the
-  calendar does not);
+* a **comparison** — "A，和B，哪个在前？", "是先A还是先B？", "A在B之前还是之后？", "A、B、C这三件事哪件最早？" — finds
+  each event's passage and the date it states, and answers with every date and citation (a small model compares
+  dates badly; the calendar does not);
 * a **relative date** — "A的前一天，…什么？", "A两天后，哪个县…？", "A前几天，…" — finds A's date and asks the rest
   of the question about that calendar day (or days), which retrieval then matches against the dates in the text.
 
@@ -24,10 +24,10 @@ class Order(Enum):
 
 @dataclass(frozen=True)
 class Comparison:
-    """Which of two events came first. ``splits``: the ways the question divides into two events, most
-    likely first (an event's own words can hold 和: "市委宣传部和市文明办举办的活动与…")."""
+    """Which of two or more events came first (or last). ``splits``: the ways the question divides into events,
+    most likely first (an event's own words can hold 和: "市委宣传部和市文明办举办的活动与…")."""
 
-    splits: tuple[tuple[str, str], ...]
+    splits: tuple[tuple[str, ...], ...]
     order: Order
 
 
@@ -45,11 +45,17 @@ class Relative:
 Timeline = Comparison | Relative
 
 _CONNECTORS = ("，和", "，与", "，跟", "，同", "，还是", "和", "与", "跟", "同", "及")
-_WHICH = r"(?:是)?(?:哪个|哪一个|哪一项|哪项|哪件事?|哪一?次|哪一?场|哪一?天|谁)(?:活动|会议?|事情?)?"
+_WHICH = r"(?:是)?(?:哪个|哪一个|哪一项|哪项|哪一?件事?|哪一?次|哪一?场|哪一?天|谁)(?:活动|会议?|事情?)?"
 # how an event is held, formally or plainly ("哪个先办", "哪个先开的")
 _HELD = r"(?:举办|召开|开展|举行|发生|进行|办|开|搞)"
-_WHEN = rf"{_HELD}?(?:得|的)?(?:时间)?(?P<when>在先|在前|更早|较早|先|早|在后|更晚|较晚|后|晚)"
-_TAIL = rf"[，,]?\s*(?:相比[，,]?\s*|两者|二者|这两件事|这两个活动)?{_WHICH}{_WHEN}(?:一些|一点|些)?{_HELD}?(?:的)?(?:呢)?[？?。]?$"
+_LATER = ("最晚", "最迟", "最后", "在后", "更晚", "较晚", "后", "晚")
+_WHEN = rf"{_HELD}?(?:得|的)?(?:时间|日期)?(?P<when>最早|最先|最晚|最迟|最后|在先|在前|更早|较早|先|早|在后|更晚|较晚|后|晚)"
+# the events named again before the question word: "两者", "这三件事里", "以上几项活动中"
+_THESE = r"(?:两者|二者|(?:这|以上|上述)?[两二三四五六七八九几]?(?:件事|个活动|项活动|场活动|个会|件|项|个)(?:里|中|当中|之中)?)"
+# a date asked after it: "……哪件最早？是哪天？"
+_WHICH_DAY = r"(?:[，,？?]?\s*(?:是|在)?(?:哪天|哪一天|什么时候|几月几日)[？?。]?)?"
+_TAIL = (rf"[，,]?\s*(?:相比[，,]?\s*|{_THESE}[，,]?)?{_WHICH}{_WHEN}(?:一些|一点|些)?{_HELD}?(?:的)?(?:呢)?[？?。]?"
+         rf"{_WHICH_DAY}$")
 _COMPARE_RE = re.compile(rf"^(?P<body>.{{8,}}?){_TAIL}")
 _FIRST_OR_RE = re.compile(r"^(?P<pre>[^，,]{0,12}?)(?:是)?先(?P<a>.{3,}?)[，,]?\s*还是(?:先)?(?P<b>.{3,}?)[？?。]?$")
 _BEFORE_OR_RE = re.compile(r"^(?P<a>.{3,}?)(?:是)?在(?P<b>.{3,}?)(?:之前|以前|前)还是(?:之后|以后|后)[？?。]?$")
@@ -80,18 +86,48 @@ def _event(text: str) -> str:
     return text.strip(" ，,、。？?").removeprefix("是").removesuffix("的").strip()
 
 
+def _top_level(body: str, sep: str) -> list[int]:
+    """Offsets of ``sep`` in ``body`` outside quotes and title marks (“大排查、大整治” is one name)."""
+    depth, out = 0, []
+    for i, ch in enumerate(body):
+        if ch in "“《「『（(":
+            depth += 1
+        elif ch in "”》」』）)":
+            depth = max(0, depth - 1)
+        elif depth == 0 and body.startswith(sep, i):
+            out.append(i)
+    return out
+
+
+def _listed(body: str) -> list[tuple[str, ...]]:
+    """Three or more events listed with 、 ("A、B和C": the last 和 too, as a second reading, since an event's own
+    words may hold it)."""
+    cuts = _top_level(body, "、")
+    if not cuts:
+        return []
+    out = []
+    for extra in ((), tuple(i for i in _top_level(body, "和") + _top_level(body, "与") if i > cuts[-1])[-1:]):
+        bounds = sorted(cuts + list(extra))
+        parts = [_event(body[a + 1:b]) for a, b in zip([-1, *bounds], [*bounds, len(body)])]
+        # an item of a 、-list holds no comma: "市委常委、宣传部长王少青…，和他带队…" lists a title, not events
+        if len(parts) >= 3 and all(len(p) >= 4 and not _top_level(p, "，") for p in parts) and tuple(parts) not in out:
+            out.append(tuple(parts))
+    return out
+
+
 def parse_timeline(question: str) -> Timeline | None:
     """The comparison or relative date a question asks about, or None (most questions)."""
     q = question.strip()
     m = _COMPARE_RE.match(q)
     if m:
         body = m.group("body").strip(" ，,")
-        order = Order.LATER if m.group("when") in ("在后", "更晚", "较晚", "后", "晚") else Order.EARLIER
-        splits = []
+        order = Order.LATER if m.group("when") in _LATER else Order.EARLIER
+        splits = _listed(body)
         for conn in _CONNECTORS:
             for hit in re.finditer(re.escape(conn), body):
                 a, b = _event(body[:hit.start()]), _event(body[hit.end():])
-                if len(a) >= 4 and len(b) >= 4 and (a, b) not in splits:
+                listed = splits and (_top_level(a, "、") or _top_level(b, "、"))  # "A、B" is no one event
+                if len(a) >= 4 and len(b) >= 4 and (a, b) not in splits and not listed:
                     splits.append((a, b))
         if splits:
             return Comparison(tuple(splits[:4]), order)

@@ -55,6 +55,11 @@ WIKI = "第七届立法会共有90个议席。议员的投票取态可视为分�
     # a numbered list counts its items; 几乎 asks no number
     ("工作分几个阶段？", "分为：①动员部署[1] ②组织实施[1]", "工作分为动员部署、组织实施两个阶段。", None),
     ("哪个街道几乎每天都巡查？", "文昌街道[1]。", "文昌街道每天开展巡查。", None),
+    # a count in the classifier the question asks in, whatever it is (几类 → 四类, 多少轮 → 3轮)
+    ("要求各区对几类区域进行排查？", "对城乡接合部、背街小巷等四类区域进行排查[1]。", "对城乡接合部、背街小巷等四类区域进行排查。", None),
+    ("一共开展了多少轮督导？", "开展了3轮督导[1]。", "开展了3轮督导。", None),
+    ("要求各区对几类区域进行排查？", "对城乡接合部进行排查[1]。", "对城乡接合部进行排查。", "NUMBER_MISSING"),
+    ("要求对哪几类区域排查？", "城乡接合部、背街小巷[1]。", "对城乡接合部、背街小巷排查。", None),  # 哪几类 asks the items
     # a place question answered with a time
     ("戈尔巴乔夫的葬礼将在哪里举行？", "戈尔巴乔夫的葬礼将在9月3日举行[1]。", FUNERAL, "PLACE_MISSING"),
     ("戈尔巴乔夫的葬礼将在哪里举行？", "将于9月3日在莫斯科工会大厦举行[1]。", FUNERAL, None),
@@ -66,6 +71,8 @@ WIKI = "第七届立法会共有90个议席。议员的投票取态可视为分�
     ("周滨社区属于哪个街道？", "七一路办事处[1]。", "七一路办事处周滨社区国槐街。", None),
     ("王汉芝是宋河镇哪个居委会的村民？", "宋河镇[1]。", "王汉芝，鹿邑县宋河镇枣集居委会村民。", "PLACE_KIND_MISSING"),
     ("王汉芝是宋河镇哪个居委会的村民？", "枣集居委会[1]。", "王汉芝，鹿邑县宋河镇枣集居委会村民。", None),
+    ("招商引资服务局分包的是哪个社区？", "它深入分包社区走访了622户[1]。", "招商引资服务局深入分包社区走访群众622户。",
+     "PLACE_KIND_MISSING"),  # 分包社区 / 该社区 / 所在街道 name no place of the kind
     ("前王营社区归哪个区的哪个街道管？", "荷花路[1]。", "川汇区荷花路街道前王营社区。", None),  # two kinds: no opinion
     ("该村属于哪个县？", "属于川汇区[1]。", "川汇区许湾街道尚楼村。", None),  # a county-level 区 answers 哪个县
     # a bare name the passages give that kind of place (盛和社区 → 盛和), a township-level 街道/镇, a 旗
@@ -79,6 +86,11 @@ WIKI = "第七届立法会共有90个议席。议员的投票取态可视为分�
     ("哪个县长出席了会议？", "王伟出席了会议[1]。", "县长王伟出席会议。", None),
     ("哪个镇党委书记被通报？", "李强被通报[1]。", "镇党委书记李强被通报。", None),
     ("扶贫车间设在哪个乡村？", "设在李庄[1]。", "扶贫车间设在李庄。", None),
+    # 在哪几个 / 在哪些方面 ask for items, not a place: an answer that repeats the question's date is no time given
+    ("宋力1月10日要求在哪几个“以学”上下真功？", "宋力1月10日要求在以学铸魂、以学增智上下真功[1]。",
+     "要在以学铸魂、以学增智上下真功见实效。", None),
+    ("会议要求在哪些方面下功夫？", "会议要求8月在机制建设上下功夫[1]。", "会议要求8月在机制建设上下功夫。", None),
+    ("宣讲会8月在哪些地方举办？", "8月5日举办[1]。", "宣讲会8月5日在文昌社区举办。", "PLACE_MISSING"),
     ("哪个区域的空气质量最好？", "城南片[1]。", "城南片空气质量最好。", None),
     # a sum asked, a count of things given
     ("城北街道修建污水沉淀池筹集了多少资金？", "筹集了资金10余座[1]。", FUND, "OTHER_MEASURE"),
@@ -111,8 +123,16 @@ WIKI = "第七届立法会共有90个议席。议员的投票取态可视为分�
     ("2022世界5G大会举办的地点是哪里？", "2022世界5G大会在德国柏林举行[1]。", FIVE_G, "NAME_NOT_SHOWN"),
     ("2022世界5G大会举办的地点是哪里？", "在哈尔滨举行[1]。", FIVE_G, None),
     ("2022世界5G大会在哪个市举办？", "在哈尔滨市举行[1]。", FIVE_G, None),  # a kind word the passage leaves out
+    # a verb or preposition jieba glues onto the name after it (归小乔/nr) is not part of the name
+    ("富民社区归哪个街道办事处管？", "富民社区归小乔街道办事处管[1]。", "川汇区小乔街道办事处富民社区被命名。", None),
+    ("富民社区归哪个街道办事处管？", "富民社区归大桥街道办事处管[1]。", "川汇区小乔街道办事处富民社区被命名。", "NAME_NOT_SHOWN"),
     ("北京冬残奥会吉祥物是谁？", "北京冬残奥会吉祥物是“冰墩墩”[1]。", MASCOT, "NAME_NOT_SHOWN"),
     ("北京冬残奥会吉祥物是谁？", "是“雪容融”[1]。", MASCOT, None),
+    # a guess in words no passage uses (an inference, a placeholder for the missing name); copied words are no guess
+    ("招商引资服务局分包的是哪个社区？", "它分包的是某个社区，可以推断出是该局的分包社区[1]。", "招商引资服务局走访了622户群众。",
+     "HEDGED"),
+    ("事故原因是什么？", "原因可能是线路老化[1]。", "经初步调查，事故原因可能是线路老化。", None),
+    ("会议在哪里召开？", "会议应该是在市委召开的[1]。", "会议在市委召开。", "HEDGED"),
 ])
 def test_an_answer_gives_what_was_asked(question, answer, passage, kind):
     from rag.answer.checks import check_answer

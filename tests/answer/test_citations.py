@@ -17,6 +17,8 @@ def test_parse_and_normalise_markers():
     ("我国2021年人口出生率未公布[1]。", True),  # "not published" is "not in the documents"
     ("具体金额未披露[1]。", True),
     ("示范区共举行信访业务培训会15次[1]。", False),
+    ("对村里房子的外墙提了以下标准：[1]", True),  # a lead-in with nothing after its colon says nothing
+    ("会议提出三点要求：抓学习、抓落实、抓督导[1]。", False),
 ])
 def test_refusal_detection(answer, refusal):
     assert is_refusal(answer) == refusal

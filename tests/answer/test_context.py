@@ -46,6 +46,13 @@ def test_extractive_refuses_a_number_it_cannot_give():
     assert extractive_answer("有多少名网格员参加夜间巡逻？", hits) == ("", [])
 
 
+def test_extractive_refuses_a_place_of_the_kind_it_cannot_name():
+    hits = [hit("示范区招商引资服务局深入分包社区了解群众呼声，共走访群众622户。")]
+    assert extractive_answer("示范区招商引资服务局分包的是哪个社区？", hits) == ("", [])
+    hits = [hit("示范区招商引资服务局深入景园社区了解群众呼声，共走访群众622户。")]
+    assert "景园社区" in extractive_answer("示范区招商引资服务局分包的是哪个社区？", hits)[0]
+
+
 def test_extractive_does_not_quote_a_question_as_the_answer():
     hits = [hit("春节档十几部电影涵盖了喜剧、剧情、战争、动画等类型。2022年春节档票房冠军会是哪部电影？")]
     assert extractive_answer("2022年春节档票房冠军是哪部电影？", hits) == ("", [])

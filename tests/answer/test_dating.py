@@ -79,6 +79,17 @@ def test_compare_asked_for_the_later_one_names_it_first():
     assert got.text.startswith("市创文办文明城市培训会（《市创文办举办文明城市培训会》，6月17日）[1]在后")
 
 
+def test_compare_orders_three_events_and_cites_each():
+    t = parse_timeline("志愿服务项目展示交流活动、市创文办文明城市培训会、议事代表会议第一次会议，这三件事哪件最早？")
+    got = compare(t, fake_search, article_of, 60, TODAY)
+    assert got.text.startswith("最早的是议事代表会议第一次会议（《示范区召开两场会议》，1月12日）[1]；其后依次是")
+    assert "志愿服务项目展示交流活动（《我市开展志愿服务项目展示交流活动》，6月16日）[2]" in got.text
+    assert got.text.endswith("6月17日）[3]。") and len(got.passages) == 3
+    t = parse_timeline("志愿服务项目展示交流活动、市创文办文明城市培训会、议事代表会议第一次会议，哪件最晚？")
+    got = compare(t, fake_search, article_of, 60, TODAY)
+    assert got.text.startswith("最晚的是市创文办文明城市培训会") and "其前依次是" in got.text
+
+
 def test_compare_gives_up_when_an_event_is_undated():
     t = parse_timeline("商水县表彰先进典型和志愿服务项目展示交流活动哪个在前？")
     assert compare(t, lambda q: [_hit(("b.txt", 3))] if "商水" in q else fake_search(q), article_of, 60, TODAY) is None

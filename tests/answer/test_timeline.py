@@ -65,3 +65,25 @@ def test_intent_carries_the_timeline():
     intent = analyse("王少青带队调研全域创建工作两天后，哪个县召开了推进会？")
     assert isinstance(intent.timeline, Relative) and intent.time_order
     assert analyse("满意率是多少？").timeline is None
+
+
+@pytest.mark.parametrize("question, first_split, order", [
+    ("市医疗保险服务中心到魏桥村结对共建、王少青带队调研全域创建工作、鹿邑县开文明城市创建工作推进会，这三件事里哪件最早？是哪天？",
+     ("市医疗保险服务中心到魏桥村结对共建", "王少青带队调研全域创建工作", "鹿邑县开文明城市创建工作推进会"), Order.EARLIER),
+    # an event's own words may hold 和; a quoted name may hold 、
+    ("刘德君督导调研重点项目和城乡融合发展、“安全生产月”宣传咨询日、小乔街道组织免费体检，这几件事哪件日期最晚？",
+     ("刘德君督导调研重点项目和城乡融合发展", "“安全生产月”宣传咨询日", "小乔街道组织免费体检"), Order.LATER),
+    ("诚信宣传活动、市创文办“大排查、大整治、大提升”培训会和太康县的摄影展，哪个最早？",
+     ("诚信宣传活动", "市创文办“大排查、大整治、大提升”培训会", "太康县的摄影展"), Order.EARLIER),
+    ("全市大走访活动现场会与诚信主题教育宣传活动，哪一件最先举办？", ("全市大走访活动现场会", "诚信主题教育宣传活动"), Order.EARLIER),
+])
+def test_three_or_more_events(question, first_split, order):
+    t = parse_timeline(question)
+    assert isinstance(t, Comparison) and t.order is order
+    assert t.splits[0] == first_split
+    assert all("、" not in e for split in t.splits for e in split if "“" not in e)  # no "A、B" taken as one event
+
+
+def test_a_title_listed_with_a_comma_after_is_no_list_of_events():
+    t = parse_timeline("市委常委、宣传部长王少青在推进会上表态发言，和他带队到许湾街道、华耀城街道调研，哪个在前？")
+    assert t.splits[0] == ("市委常委、宣传部长王少青在推进会上表态发言", "他带队到许湾街道、华耀城街道调研")
