@@ -73,8 +73,8 @@ def circle_list_numbers(answer: str) -> str:
 def is_refusal(answer: str) -> bool:
     """The model says the passages do not hold the answer, or says nothing at all (an empty answer, one that is
     only citation markers and punctuation: "[1]", or only a lead-in with nothing after its colon: "提了以下标准：")."""
-    body = MARKER_RE.sub("", answer).strip()
-    return bool(REFUSAL_RE.search(answer[:80])) or not has_word(body) or body.endswith(("：", ":"))
+    body = MARKER_RE.sub("", answer).strip().rstrip("。. ")
+    return bool(REFUSAL_RE.search(answer[:80])) or not has_word(body) or bool(re.search(r"(?<!\d)[：:]$", body))
 
 
 def opens_refusal(token: str) -> bool:

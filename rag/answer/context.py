@@ -3,6 +3,7 @@ the best window of a passage within a character budget, trimming, and which pass
 prompt's time."""
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -11,7 +12,7 @@ from ..text import clauses, split_sentences, word_chars
 from ..text.dates import chinese_number
 from ..types import Hit
 from .citations import bigram_share
-from .question import ASKS_DATE, HAS_DATE, HAS_NUMBER, asks_list, asks_number, expected_figure
+from .question import ASKS_DATE, HAS_DATE, HAS_NUMBER, asks_number, expected_figure
 from .tuning import TUNING
 
 
@@ -49,23 +50,26 @@ def idf_from_hits(question_tokens: list[str], hits: list[Hit]) -> dict[str, floa
 
 
 
-# a word the question quotes for the items it asks ("哪三个“注重”", "在哪几个“以学”上"): each item repeats it
-_QUOTED_ITEM = re.compile(r"[“\"]([\u4e00-\u9fff]{1,4})[”\"]")
+# the word a list question quotes right after asking for its items ("哪三个“注重”", "哪几个“以学”"): each item
+# repeats it; "“双减”政策有哪些要求" quotes a name, not an item word
+_ITEM_WORD = re.compile(r"哪(?P<n>[两二三四五六七八九十]+|几|些)?[个项条种点大类]*[“\"](?P<w>[\u4e00-\u9fff]{1,4})[”\"]")
 
 
-def items_asked(question: str) -> tuple[list[str], int]:
-    """The quoted words a list question names its items by, and how many items it asks (哪三个 → 3, else 3)."""
-    if not asks_list(question):
-        return [], 0
-    m = re.search(r"哪([两二三四五六七八九十])", question)
-    return _QUOTED_ITEM.findall(question), (chinese_number(m.group(1).replace("两", "二")) or 3) if m else 3
+@functools.lru_cache(maxsize=256)
+def items_asked(question: str) -> tuple[str, int] | None:
+    """The quoted word a list question names its items by, and how many it asks (哪三个 → 3; 哪几个 / 哪些 → 3)."""
+    m = _ITEM_WORD.search(question)
+    if not m:
+        return None
+    n = m.group("n") or ""
+    return m.group("w"), (chinese_number(n.replace("两", "二")) or 3) if n not in ("", "几", "些") else 3
 
 
 def items_bonus(question: str, text: str) -> float:
     """A list question's items are the passage's repeats of the quoted word it asks by: a window holding more of
-    them (up to the number asked) ranks higher, so the cut does not fall after the first one or two."""
-    words, n = items_asked(question)
-    return sum(TUNING.item_bonus * min(text.count(w), n) / n for w in words)
+    them (up to the number asked) is chosen over one that cuts after the first one or two."""
+    asked = items_asked(question)
+    return TUNING.item_bonus * min(text.count(asked[0]), asked[1]) / asked[1] if asked else 0.0
 
 
 def answer_shape_bonus(question: str, text: str) -> float:
@@ -79,7 +83,7 @@ def answer_shape_bonus(question: str, text: str) -> float:
             bonus += TUNING.expected_figure_bonus
     if ASKS_DATE.search(question) and HAS_DATE.search(text):
         bonus += TUNING.figure_bonus
-    return bonus + items_bonus(question, text)
+    return bonus
 
 
 def grow(spans: list[tuple[int, int]], lo: int, hi: int, budget: int) -> tuple[int, int]:
@@ -109,17 +113,18 @@ def best_window(question_tokens: list[str], text: str, budget: int, idf: dict[st
     topic = topic.lower()
     choose = {t: w * (TUNING.topic_weight if topic and t in topic else 1.0) for t, w in weights.items()}
 
-    def score(lo: int, hi: int, w: dict[str, float] = weights) -> float:
+    def score(lo: int, hi: int, w: dict[str, float] = weights, choosing: bool = False) -> float:
         window = text[spans[lo][0]:spans[hi][1]]
         low = window.lower()
-        return sum(v for t, v in w.items() if t in low) / total + answer_shape_bonus(question, window)
+        got = sum(v for t, v in w.items() if t in low) / total + answer_shape_bonus(question, window)
+        return got + items_bonus(question, window) if choosing else got
 
     best = (-1.0, 0, 0)
     for lo in range(len(spans)):
         for hi in range(lo, len(spans)):
             if hi > lo and spans[hi][1] - spans[lo][0] > budget:
                 break
-            sc = score(lo, hi, choose) - 0.001 * (hi - lo)
+            sc = score(lo, hi, choose, choosing=True) - 0.001 * (hi - lo)
             if sc > best[0]:
                 best = (sc, lo, hi)
     lo, hi = grow(spans, best[1], best[2], budget)

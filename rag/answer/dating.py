@@ -4,6 +4,7 @@ an event turned into a calendar day. Searching is passed in as a function, so th
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -106,9 +107,12 @@ def compare(c: Comparison, search: Search, article_of: ArticleOf, chars: int, to
         if len({e.where for e in events}) < len(events):  # two parts found the same sentence: one was not found
             continue
         known = [e.date.year for e in events if e.year_known]
-        if known and len(known) < len(events):  # an unknown year: compare within the year that is known
-            events = [e.in_year(known[0]) for e in events]
-        events.sort(key=lambda e: e.date, reverse=c.order is Order.LATER)
+        if known and len(known) < len(events):  # an unknown year: compare within the year most events know
+            year = Counter(known).most_common(1)[0][0]
+            events = [e if e.year_known else e.in_year(year) for e in events]
+        events.sort(key=lambda e: e.date)
+        if c.order is Order.LATER:  # the last first (two on one day: the later-named first, as before)
+            events.reverse()
         return Compared(_order_text(events, c.order), [e.passage for e in events])
     return None
 

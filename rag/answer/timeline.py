@@ -52,6 +52,8 @@ _LATER = ("最晚", "最迟", "最后", "在后", "更晚", "较晚", "后", "�
 _WHEN = rf"{_HELD}?(?:得|的)?(?:时间|日期)?(?P<when>最早|最先|最晚|最迟|最后|在先|在前|更早|较早|先|早|在后|更晚|较晚|后|晚)"
 # the events named again before the question word: "两者", "这三件事里", "以上几项活动中"
 _THESE = r"(?:两者|二者|(?:这|以上|上述)?[两二三四五六七八九几]?(?:件事|个活动|项活动|场活动|个会|件|项|个)(?:里|中|当中|之中)?)"
+# the question counts three or more events ("这三件事", "这几项活动", "以上", "这些")
+_MANY = re.compile(r"[三四五六七八九几]|这些|以上|上述")
 # a date asked after it: "……哪件最早？是哪天？"
 _WHICH_DAY = r"(?:[，,？?]?\s*(?:是|在)?(?:哪天|哪一天|什么时候|几月几日)[？?。]?)?"
 _TAIL = (rf"[，,]?\s*(?:相比[，,]?\s*|{_THESE}[，,]?)?{_WHICH}{_WHEN}(?:一些|一点|些)?{_HELD}?(?:的)?(?:呢)?[？?。]?"
@@ -100,13 +102,14 @@ def _top_level(body: str, sep: str) -> list[int]:
 
 
 def _listed(body: str) -> list[tuple[str, ...]]:
-    """Three or more events listed with 、 ("A、B和C": the last 和 too, as a second reading, since an event's own
-    words may hold it)."""
+    """Three or more events listed with 、 ("A、B和C": the last 和 too; without it as a second reading, since an
+    event's own words may hold it)."""
     cuts = _top_level(body, "、")
     if not cuts:
         return []
     out = []
-    for extra in ((), tuple(i for i in _top_level(body, "和") + _top_level(body, "与") if i > cuts[-1])[-1:]):
+    last_and = tuple(i for i in _top_level(body, "和") + _top_level(body, "与") if i > cuts[-1])[-1:]
+    for extra in (last_and, ()):  # "A、B、C和D" is four events first; "C和D" one event only if that fails
         bounds = sorted(cuts + list(extra))
         parts = [_event(body[a + 1:b]) for a, b in zip([-1, *bounds], [*bounds, len(body)])]
         # an item of a 、-list holds no comma: "市委常委、宣传部长王少青…，和他带队…" lists a title, not events
@@ -122,13 +125,18 @@ def parse_timeline(question: str) -> Timeline | None:
     if m:
         body = m.group("body").strip(" ，,")
         order = Order.LATER if m.group("when") in _LATER else Order.EARLIER
-        splits = _listed(body)
+        pairs = []
         for conn in _CONNECTORS:
             for hit in re.finditer(re.escape(conn), body):
                 a, b = _event(body[:hit.start()]), _event(body[hit.end():])
-                listed = splits and (_top_level(a, "、") or _top_level(b, "、"))  # "A、B" is no one event
-                if len(a) >= 4 and len(b) >= 4 and (a, b) not in splits and not listed:
-                    splits.append((a, b))
+                if len(a) >= 4 and len(b) >= 4 and (a, b) not in pairs:
+                    pairs.append((a, b))
+        listed = _listed(body)
+        many = _MANY.search(q[m.end("body"):]) or m.group("when").startswith("最")  # 最早 of three or more
+        if many and listed:  # "这三件事…", "A、B和C哪个最早": the list first; "A、B" is then no one event
+            splits = listed + [p for p in pairs if not any(_top_level(e, "、") for e in p)]
+        else:  # "…和…哪个在前": two events, whose own words may list titles or places with 、
+            splits = pairs + listed
         if splits:
             return Comparison(tuple(splits[:4]), order)
     for pattern in (_FIRST_OR_RE, _BEFORE_OR_RE):

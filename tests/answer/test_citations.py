@@ -19,6 +19,8 @@ def test_parse_and_normalise_markers():
     ("示范区共举行信访业务培训会15次[1]。", False),
     ("对村里房子的外墙提了以下标准：[1]", True),  # a lead-in with nothing after its colon says nothing
     ("会议提出三点要求：抓学习、抓落实、抓督导[1]。", False),
+    ("具体如下：。[1]", True),
+    ("会议时间为上午9:[1]", False),  # a time cut short, not a lead-in
 ])
 def test_refusal_detection(answer, refusal):
     assert is_refusal(answer) == refusal

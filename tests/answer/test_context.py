@@ -328,3 +328,27 @@ def test_relevance_gate_needs_the_title_holder():
     assert not rel.relevant and rel.deputy_only == ["市长"]
     assert rel.lacking() == "no passage mentions the 市长 (only a 副市长)"
     assert judge_relevance("6月12日全市大走访活动现场会上，副市长通报了什么？", h).relevant
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("会议提出了哪三个“注重”？", ("注重", 3)),
+    ("要求在哪几个“以学”上下真功？", ("以学", 3)),
+    ("提出了哪十二个“坚持”？", ("坚持", 12)),
+    ("“双减”政策有哪些要求？", None),  # a quoted name, not the items' word
+    ("提出了哪些要求？", None),
+])
+def test_items_asked(question, asked):
+    from rag.answer.context import items_asked
+
+    assert items_asked(question) == asked
+
+
+def test_a_list_window_holds_the_items_of_its_quoted_word():
+    from rag.answer.context import best_window
+
+    text = ("6月12日，全市大走访活动现场会召开，观摩先进典型，通报工作成效，交流工作经验，对下一阶段工作进行安排部署。"
+            "会议指出，要深刻理解工作的本质要求。注重工作做在平时，注重考虑群众切身感受，注重问需于民和群众参与，推进创建工作常态化。")
+    question = "6月12日全市大走访活动现场会讲工作的本质要求时，提出了哪三个“注重”？"
+    toks = ["6月12日", "全市", "大走访", "活动", "现场会", "工作", "本质", "要求", "注重"]
+    s, e, _ = best_window(toks, text, 60, None, question)
+    assert text[s:e].count("注重") == 3

@@ -87,3 +87,17 @@ def test_three_or_more_events(question, first_split, order):
 def test_a_title_listed_with_a_comma_after_is_no_list_of_events():
     t = parse_timeline("市委常委、宣传部长王少青在推进会上表态发言，和他带队到许湾街道、华耀城街道调研，哪个在前？")
     assert t.splits[0] == ("市委常委、宣传部长王少青在推进会上表态发言", "他带队到许湾街道、华耀城街道调研")
+
+
+@pytest.mark.parametrize("question, first_split", [
+    # two events compared, a title or a place list inside one of them (review of session 28)
+    ("市委宣传部、市文明办举办的志愿服务项目展示交流活动和市创文办文明城市培训会，哪个在前？",
+     ("市委宣传部、市文明办举办的志愿服务项目展示交流活动", "市创文办文明城市培训会")),
+    ("王少青到许湾街道、华耀城街道调研和刘德君督导重点项目，哪个在前？",
+     ("王少青到许湾街道、华耀城街道调研", "刘德君督导重点项目")),
+    # four events, the last joined by 和: four, not three
+    ("志愿服务项目展示交流活动、市创文办文明城市培训会、议事代表会议第一次会议和理论学习中心组集中学习研讨会议，哪个最早？",
+     ("志愿服务项目展示交流活动", "市创文办文明城市培训会", "议事代表会议第一次会议", "理论学习中心组集中学习研讨会议")),
+])
+def test_how_many_events_the_question_compares(question, first_split):
+    assert parse_timeline(question).splits[0] == first_split
