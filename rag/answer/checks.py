@@ -249,9 +249,9 @@ GLUED_LEAD = "归在由于到为属向从对和与及把被给将让是"
 def name_shown(name: str, flat: str) -> bool:
     """``name`` is in the passages' text, or is with a kind word dropped (周口市 where they write 周口), or with a
     verb or preposition that jieba glued to its front dropped (归小乔 where they write 小乔街道办事处)."""
-    if len(name) >= 3 and name[0] in GLUED_LEAD and _starts_a_word(name[1:], flat):
+    if name in flat or (len(name) >= 3 and NAME_KIND_END.search(name) is not None and name[:-1] in flat):
         return True
-    return name in flat or (len(name) >= 3 and NAME_KIND_END.search(name) is not None and name[:-1] in flat)
+    return len(name) >= 3 and name[0] in GLUED_LEAD and _starts_a_word(name[1:], flat)
 
 
 def _starts_a_word(name: str, flat: str) -> bool:

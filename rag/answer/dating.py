@@ -95,10 +95,13 @@ class Compared:
 def compare(c: Comparison, search: Search, article_of: ArticleOf, chars: int, today: dt.date) -> Compared | None:
     """The events of the first split whose parts are all found and dated in different places, in the order asked
     (the earliest first, or the latest); None when no split is (the question goes to the model as usual)."""
+    dated: dict[str, DatedEvent | None] = {}  # an event is in several splits: searched and dated once
     for split in c.splits:
         events: list[DatedEvent] = []
         for phrase in split:
-            e = date_event(phrase, search, article_of, chars, today)
+            if phrase not in dated:
+                dated[phrase] = date_event(phrase, search, article_of, chars, today)
+            e = dated[phrase]
             if e is None or e.passage is None:
                 break
             events.append(e)

@@ -44,14 +44,15 @@ GIVES_DATE = re.compile(r"\d{1,2}\s*月|\d{4}\s*年|\d{4}-\d{1,2}-\d{1,2}|[一�
 GIVES_TIME = re.compile(GIVES_DATE.pattern + r"|(?<![\d.])\d{1,2}\s*[日号时点](?!\d)|[上下]午|晚上|凌晨|"
                         r"(?<![\d.])\d{1,2}[:：]\d{2}")
 ASKS_PERSON = re.compile(r"(谁|哪位|哪一位|何人|哪些人|哪个领导|哪名)")
-UNIT_ASKED = re.compile(r"(?:多少|(?<!哪)几)([个名次人项份户条座天支所家位场处件吨元万])")
+_UNITS = "个名次人项份户条座天支所家位场处件"  # classifiers of a count that a figure pattern is built for
+UNIT_ASKED = re.compile(rf"(?:多少|(?<!哪)几)([{_UNITS}吨元万])")
 # "在哪几个“以学”上", "在哪些方面" ask for items, not a place; "在哪些城市", "在哪几个地方" still ask places
 ASKS_PLACE = re.compile(r"(哪里|哪儿|何地|何处|什么地方|哪些地方|地点|"
                         r"在哪(?!一?[期版天日年月个份位])(?!(?:些|几个?)(?:方面|领域|环节|问题|工作|“|\"))|"
                         r"哪个(?:街道|乡镇|镇|村|社区|县|区|市|地方|单位))")
 # the classifier a count question asks in: 几类 → 类, 多少名 → 名 (not 多少钱 / 几月: no count); UNIT_ASKED's
-# classifiers and the ones a figure pattern is not built for (类, 种, 轮, 级 …)
-_UNIT_OF_COUNT = re.compile(r"(?:多少|(?<!哪)几)([个名次人项份户条座天支所家位场处件类种轮批届期级组队步间栋辆台株棵])")
+# classifiers of a count and the ones a figure pattern is not built for (类, 种, 轮, 级 …)
+_UNIT_OF_COUNT = re.compile(rf"(?:多少|(?<!哪)几)([{_UNITS}类种轮批届期级组队步间栋辆台株棵])")
 # a place asked for by its kind ("是哪个街道推选的", "属于哪一个村"): the kind must end a word — 哪个村民 / 县长 / 村干部 /
 # 镇党委 / 区委 / 社区工作者 / 乡村 / 区域 ask a person or a region, not a place of that kind
 PLACE_KIND_ASKED = re.compile(r"哪(?:一)?个?(街道办事处|街道|办事处|社区|行政村|村委会|居委会|村|乡镇|镇|乡|县|区)"

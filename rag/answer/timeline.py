@@ -51,9 +51,10 @@ _HELD = r"(?:举办|召开|开展|举行|发生|进行|办|开|搞)"
 _LATER = ("最晚", "最迟", "最后", "在后", "更晚", "较晚", "后", "晚")
 _WHEN = rf"{_HELD}?(?:得|的)?(?:时间|日期)?(?P<when>最早|最先|最晚|最迟|最后|在先|在前|更早|较早|先|早|在后|更晚|较晚|后|晚)"
 # the events named again before the question word: "两者", "这三件事里", "以上几项活动中"
-_THESE = r"(?:两者|二者|(?:这|以上|上述)?[两二三四五六七八九几]?(?:件事|个活动|项活动|场活动|个会|件|项|个)(?:里|中|当中|之中)?)"
-# the question counts three or more events ("这三件事", "这几项活动", "以上", "这些")
-_MANY = re.compile(r"[三四五六七八九几]|这些|以上|上述")
+_THESE = (r"(?P<these>两者|二者|(?:这|以上|上述)?[两二三四五六七八九几]?(?:件事|个活动|项活动|场活动|个会|件|项|个)"
+          r"(?:里|中|当中|之中)?)")
+# those words count three or more events ("这三件事", "这几项活动", "以上") — not a "几月几日" asked after them
+_MANY = re.compile(r"[三四五六七八九几]|以上|上述")
 # a date asked after it: "……哪件最早？是哪天？"
 _WHICH_DAY = r"(?:[，,？?]?\s*(?:是|在)?(?:哪天|哪一天|什么时候|几月几日)[？?。]?)?"
 _TAIL = (rf"[，,]?\s*(?:相比[，,]?\s*|{_THESE}[，,]?)?{_WHICH}{_WHEN}(?:一些|一点|些)?{_HELD}?(?:的)?(?:呢)?[？?。]?"
@@ -132,7 +133,7 @@ def parse_timeline(question: str) -> Timeline | None:
                 if len(a) >= 4 and len(b) >= 4 and (a, b) not in pairs:
                     pairs.append((a, b))
         listed = _listed(body)
-        many = _MANY.search(q[m.end("body"):]) or m.group("when").startswith("最")  # 最早 of three or more
+        many = _MANY.search(m.group("these") or "") or m.group("when").startswith("最")  # 最早 of three or more
         if many and listed:  # "这三件事…", "A、B和C哪个最早": the list first; "A、B" is then no one event
             splits = listed + [p for p in pairs if not any(_top_level(e, "、") for e in p)]
         else:  # "…和…哪个在前": two events, whose own words may list titles or places with 、

@@ -90,6 +90,20 @@ def test_compare_orders_three_events_and_cites_each():
     assert got.text.startswith("最晚的是市创文办文明城市培训会") and "其前依次是" in got.text
 
 
+def test_compare_searches_each_event_once_across_its_splits():
+    asked = []
+
+    def counting(query):
+        asked.append(query)
+        return [_hit(("b.txt", 3))] if "商水" in query else fake_search(query)
+
+    t = parse_timeline("志愿服务项目展示交流活动、市创文办文明城市培训会、议事代表会议第一次会议和商水县表彰先进典型，"
+                       "这几件事哪件最早？")  # the undated 商水 event fails the four; the three share two of them
+    assert len(t.splits) > 1
+    compare(t, counting, article_of, 60, TODAY)
+    assert len(asked) == len(set(asked))
+
+
 def test_compare_gives_up_when_an_event_is_undated():
     t = parse_timeline("商水县表彰先进典型和志愿服务项目展示交流活动哪个在前？")
     assert compare(t, lambda q: [_hit(("b.txt", 3))] if "商水" in q else fake_search(q), article_of, 60, TODAY) is None

@@ -101,3 +101,8 @@ def test_a_title_listed_with_a_comma_after_is_no_list_of_events():
 ])
 def test_how_many_events_the_question_compares(question, first_split):
     assert parse_timeline(question).splits[0] == first_split
+
+
+def test_a_day_asked_after_two_events_does_not_make_them_three():
+    t = parse_timeline("市委宣传部、市文明办举办的展示交流活动和市创文办培训会，哪个更早？是几月几日？")
+    assert t.splits[0] == ("市委宣传部、市文明办举办的展示交流活动", "市创文办培训会")
