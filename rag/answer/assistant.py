@@ -233,12 +233,19 @@ class Assistant:
         article = self.index.article(hit.chunk.source, hit.chunk.article_no)
         return article.text if article else None
 
+    def _article_text(self, hit: Hit) -> str:
+        """The metadata line and full text of the article ``hit`` belongs to (the chunk's own, when the index keeps
+        no articles): a question's year or day is often written in the article's opening, outside the passage."""
+        text = self._opening(hit)
+        return f"{hit.chunk.header()}\n{text}" if text else hit.chunk.embed_text()
+
     def evidence(self, ctx: Context) -> Evidence:
         question, hits, meta = ctx.intent.question, ctx.passages, ctx.intent.with_meta
         return Evidence(ctx.intent, ctx.passages, ctx.tokens, ctx.relevance, ctx.window_scores,
                         retry=lambda n: self._focused_retry(ctx, n),
                         first_token=functools.cache(lambda: self.chain().first_token(question, hits, with_meta=meta)),
-                        regenerate=lambda banned: self._regenerate(ctx, banned))
+                        regenerate=lambda banned: self._regenerate(ctx, banned),
+                        article=lambda n: self._article_text(ctx.shown[n - 1]))
 
     def _regenerate(self, ctx: Context, banned: tuple[int, ...]) -> Draft | None:
         """The model's answer to the same prompt with the tokens ``banned``, drafted as a first answer is; None
@@ -324,7 +331,8 @@ class Assistant:
         if check_answer(text, question, [wide]):
             return None
         # the near-miss rules judge the retry's answer as they judge a first answer
-        again = verify(Draft(text, refused=False), Evidence(ctx.intent, [wide], ctx.tokens, ctx.relevance, [0.0]))
+        again = verify(Draft(text, refused=False), Evidence(ctx.intent, [wide], ctx.tokens, ctx.relevance, [0.0],
+                                                            article=lambda _: self._article_text(ctx.shown[n - 1])))
         if again.action is Action.REFUSE:
             return None
         return again.text.replace("[1]", f"[{n}]"), wide

@@ -8,7 +8,7 @@ from ..types import Hit, Outcome
 from .checks import quoted_names
 from .citations import MARKER_RE, cited_numbers
 from .counts import count_of_another_kind, relabelled_count, shared_count
-from .periods import other_period
+from .periods import missing_figures, other_period, question_figures
 from .runs import figure_of_another_item
 from .subjects import (moved_place, named_subjects, org_role_not_stated, other_place, other_year, role_not_stated,
                        wider_scope)
@@ -79,6 +79,23 @@ class AnswerOfAnotherYear(NearMiss):
     def reason(self, found) -> str:
         asked, other = found
         return f"the answer's source sentence is about {other}, not {asked}"
+
+
+class QuestionFigureNotInArticle(NearMiss):
+    """The question names a day, a number or a code (8月2日, 1500米, M1, C919) and no article the answer cites
+    writes it anywhere, metadata line included: the answer is the fact of a neighbouring article about another day
+    or thing — refuse. RGB zh_refine, the 37 questions with such a figure: their positive passages write all of them
+    275 times of 283, their negative ones 347 of 636. Not its year (news leaves its own year out; see
+    periods.missing_figures), not for time order (each event is dated in its own article)."""
+    name = "question_figure_not_in_article"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        if d.problem or e.intent.time_order or not question_figures(e.intent.question):
+            return None  # (most questions name no figure: no article is read)
+        cited = [n for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        missing = missing_figures(e.intent.question, [e.article_text(n) for n in cited], years=False) if cited else []
+        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
+                       reason=f"no cited article writes the question's {'、'.join(missing)}") if missing else None
 
 
 class AnswerOfAnotherPeriod(NearMiss):

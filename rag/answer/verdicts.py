@@ -42,7 +42,13 @@ class Evidence:
     retry: Callable[[int], tuple[str, Hit] | None] = lambda n: None  # ask again with passage n alone
     first_token: Callable[[], list[TokenChoice] | None] = lambda: None  # the model's likeliest first tokens
     regenerate: Callable[[tuple[int, ...]], "Draft | None"] = lambda banned: None  # answer again, these tokens banned
+    article: Callable[[int], str] = lambda n: ""  # the metadata line and full text of passage n's article
     tuning: Tuning = TUNING
+
+    def article_text(self, n: int) -> str:
+        """What the article of passage ``n`` writes, its metadata line included (the passage's own text when the
+        index keeps no articles)."""
+        return self.article(n) or self.passages[n - 1].chunk.embed_text()
 
 
 @dataclass

@@ -77,6 +77,10 @@ class PassagesOnly:
 
     embedder: object
 
+    def article(self, source: str, article_no: int) -> None:
+        """No articles: a given passage is all there is of its document."""
+        return None
+
 
 def passage_hits(embedder, query: str, docs: list[str], qid: str) -> list[Hit]:
     """The given passages as hits, scored and ordered by their cosine to the question."""

@@ -381,3 +381,30 @@ def test_a_reprinted_passage_is_shown_once(fake_index_settings):
     human = model.prompts[0][1].content
     assert human.count("机上4人失踪") == 1 and "无生还希望" in human
     assert [p.source for p in ans.passages] == ["a.txt", "c.txt"]
+
+
+@pytest.mark.parametrize("opening, refused", [
+    ("6月15日，刘德君到企业调研。", False),  # the day is written in the article, before the passage's window
+    ("6月16日，刘德君到企业调研。", True),  # the article is about another day: a neighbouring fact
+])
+def test_an_answer_from_an_article_without_the_questions_day_is_refused(fake_index_settings, opening, refused):
+    """The question's day must be written somewhere in an article the answer cites, not only in its window."""
+    import dataclasses
+
+    from rag.types import Chunk, Hit, Outcome
+
+    article = (opening + "他先后来到三家企业，详细了解生产经营、项目建设和用工等情况，听取企业负责人的意见建议。"
+               "他要求，有关部门要借“万人助万企”活动当抓手，帮企业解难题、办实事。")
+    other = "6月15日，市税务局开展“便民办税春风行动”，推出多项服务举措。"
+    hits = [Hit(Chunk(source="a.txt", article_no=0, text=article, start=0, end=len(article), title="刘德君到企业调研"),
+                1.0, 1, dense=0.9),
+            Hit(Chunk(source="b.txt", article_no=0, text=other, start=0, end=len(other), title="便民办税"), 0.5, 2,
+                dense=0.88)]
+    settings = dataclasses.replace(fake_index_settings, passage_chars=60)
+    a, model = assistant(settings, "有关部门要借“万人助万企”活动当抓手[1]。")
+    ans = a.ask("6月15日刘德君到企业调研时，要求有关部门借哪个活动当抓手？", hits=hits)
+    first = model.prompts[0][1].content.split("[1]：")[1].split("[2]：")[0]
+    assert "万人助万企" in first and opening not in first  # the passage the answer cites leaves the day out
+    assert ans.refused is refused
+    assert ans.outcome is (Outcome.REFUSED if refused else Outcome.MODEL)
+    assert (ans.fallback == "no cited article writes the question's 15") is refused

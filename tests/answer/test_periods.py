@@ -1,7 +1,7 @@
 """rag/answer/periods.py: the periods a text names, and an answer taken from an article about another period."""
 import pytest
 
-from rag.answer.periods import PART, YEAR, other_period, periods
+from rag.answer.periods import PART, YEAR, missing_figures, other_period, periods, question_figures
 
 TABLE = "七一路街道：活动场次86场，参与人次2150人次。\n人民路街道：活动场次74场，参与人次1830人次。"
 Q1_TABLE = "2024年第一季度各街道志愿服务统计表"
@@ -84,3 +84,41 @@ def test_periods(text, expected):
 def test_other_period(question, answer, cited, expected):
     found = other_period(answer, question, cited)
     assert (None if found is None else (found.asked, found.given)) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("2022年WTT世界杯U14组男单冠军", ["2022", "u14"]),  # a code with digits; WTT alone is a word (and has a Chinese name)
+    ("上海2021年的GDP是多少", ["2021"]),
+    ("苹果M1芯片首席设计师", ["m1"]),
+    ("6月15日刘德君到企业调研", ["6", "15"]),
+    ("增长了5.1%", ["5.1"]),
+    ("示范区开展了哪些活动？", []),
+])
+def test_question_figures(question, expected):
+    assert question_figures(question) == expected
+
+
+@pytest.mark.parametrize("question, articles, years, expected", [
+    # a day, a distance or a code the cited article never writes
+    ("2022年8月我国汽车出口量", ["2022年1-7月，我国汽车出口量同比增长"], True, ["8"]),
+    ("男子1500米速度滑冰比赛中谁获得了金牌？", ["短道速滑男子500米决赛"], True, ["1500"]),
+    ("苹果M1芯片首席设计师去了哪家公司", ["苹果芯片设计师离职"], True, ["m1"]),
+    # written as a whole somewhere: in the text or in the metadata line
+    ("8月2日推进会提了哪些要求", ["周口精神文明建设简报 第20期 2023-08-05\n8月2日，全市召开推进会"], True, []),
+    ("第17期简报刊登了什么", ["周口精神文明建设简报 第17期 2023-06-20\n正文"], True, []),
+    ("6月15日刘德君调研", ["2015年6月，刘德君调研"], True, ["15"]),  # 15 of 2015 is no 15日
+    ("增长了5%吗", ["增长了5.5%"], True, ["5"]),  # nor 5 of 5.5
+    # codes written with a space or hyphen, or across two lines
+    ("GPT4发布时间", ["OpenAI发布GPT-4"], True, []),
+    ("C919首飞", ["国产大飞机C 919首飞成功"], True, []),
+    ("iPhone SE 3的起售价", ["苹果发布iPhone SE 3，起售价3499元"], True, []),
+    ("iPhone SE 3的起售价", ["苹果发布iPhone SE 2"], True, ["3"]),
+    # a year only when the articles write another year and never this one, and only when years are asked for
+    ("2022年一季度中国经济增长率", ["2021年一季度，国内生产总值同比增长"], True, ["2022"]),
+    ("2022年一季度中国经济增长率", ["2021年一季度，国内生产总值同比增长"], False, []),
+    ("2022年超级碗冠军是谁", ["第56届超级碗冠军是洛杉矶公羊队"], True, []),  # news leaves its own year out
+    ("2022年超级碗冠军是谁", ["第56届超级碗", "2022年2月13日举行"], True, []),  # another cited article writes it
+    ("示范区开展了哪些活动？", ["2021年示范区"], True, []),
+])
+def test_missing_figures(question, articles, years, expected):
+    assert missing_figures(question, articles, years=years) == expected

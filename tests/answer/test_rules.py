@@ -8,7 +8,7 @@ from rag.answer.question import analyse
 from rag.answer.relevance import Relevance
 from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AllWhoDidIt, AnswerAnUnsureRefusal, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
                               AnswerOfAnotherTitle,
-                              AnswerOfAnotherPlace, PlaceMoved, AnswerOfAnotherYear, AnswerOfAnotherPeriod, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
+                              AnswerOfAnotherPlace, PlaceMoved, QuestionFigureNotInArticle, AnswerOfAnotherYear, AnswerOfAnotherPeriod, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
                               CountOfAnotherKind, CountTheTextStates, FigureOfAnotherItem, FigureOfTheNamedThing, PlaceFromTheList, PlaceOfTheNamedThing, QuotedNameOfAnotherSubject, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
                               SharedCount,
                               RetryWithBestPassage, RoleNotStated, verify)
@@ -34,6 +34,46 @@ def evidence(question, texts, coverage=0.7, sentence=0.8, dense=0.9, scores=None
 
 def problem(kind):
     return Problem(kind, kind.value)
+
+
+@pytest.mark.parametrize("question, article, asked", [
+    ("2022年一季度中国经济增长率是多少？", "2021年一季度中国经济增长4.8%", False),  # its article is another year's
+    ("2022年8月我国汽车出口量是多少？", "2022年7月我国汽车出口量31万辆", False),  # another month's
+    ("2022年一季度中国经济增长率是多少？", "一季度国内生产总值同比增长4.8%", True),  # no year written: news of its year
+    ("2022年一季度中国经济增长率是多少？", "2022年一季度国内生产总值同比增长4.8%", True),
+    ("8月的车展和7月的出口交易会，哪个先举办？", "2022年7月举办出口交易会", True),  # time order: one event an article
+])
+def test_retry_only_with_an_article_that_writes_the_questions_figures(question, article, asked):
+    tried = []
+
+    def retry(n):
+        tried.append(n)
+        return f"答案[{n}]。", hit("宽的段落")
+
+    e = evidence(question, [OTHER, article], coverage=0.7, dense=0.8, scores=[0.3, 0.9], retry=retry)
+    e.article = lambda n: [OTHER, article][n - 1]
+    v = RetryWithBestPassage()(Draft("未找到", refused=True), e)
+    assert (tried == [2] and v is not None) if asked else (not tried and v is None)
+
+
+@pytest.mark.parametrize("question, draft, articles, refused", [
+    # the cited article is about another distance, day or product: a neighbouring fact
+    ("北京冬奥会男子1500米速度滑冰比赛中谁获得了金牌？", "张会[1]。", ["温哥华冬奥会短道速滑500米金牌获得者张会"], True),
+    ("2022年8月我国汽车出口量是多少？", "突破300万辆[1]。", ["2022年1-11月我国汽车出口量突破300万辆"], True),
+    ("苹果M1芯片首席设计师去了哪家公司？", "PA-Semi[1]。", ["苹果芯片设计师曾就职于PA-Semi"], True),
+    # its article writes them, in the text or its metadata line; or the answer cites another that does
+    ("2022年8月我国汽车出口量是多少？", "30.8万辆[1]。", ["8月，我国汽车出口30.8万辆"], False),
+    ("8月2日推进会提了哪些要求？", "规范设置[1]。", ["周口精神文明建设简报 第20期 2023-08-05\n8月2日召开推进会，要求规范设置"], False),
+    ("2022年8月我国汽车出口量是多少？", "30.8万辆[1][2]。", ["出口量突破300万辆", "8月出口30.8万辆"], False),
+    # a year is not asked for here (news leaves its own year out), nor anything in a time-order question
+    ("2022年超级碗冠军是谁？", "洛杉矶公羊队[1]。", ["2021年的第56届超级碗冠军是洛杉矶公羊队"], False),
+    ("8月2日的推进会和6月12日的现场会，哪个在前？", "现场会在前[1]。", ["6月12日召开现场会"], False),
+])
+def test_question_figure_not_in_article(question, draft, articles, refused):
+    e = evidence(question, articles)
+    e.article = lambda n: articles[n - 1]
+    v = QuestionFigureNotInArticle()(Draft(draft, refused=False), e)
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) if refused else v is None
 
 
 @pytest.mark.parametrize("coverage, dense, scores, expect_n", [
@@ -467,7 +507,8 @@ def test_the_chains_end_in_a_verdict():
     assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
     assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "count_the_text_states", "place_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
                                           "answer_of_another_place", "place_moved", "quoted_name_of_another_subject",
-                                          "answer_of_another_year", "answer_of_another_period",
+                                          "answer_of_another_year", "question_figure_not_in_article",
+                                          "answer_of_another_period",
                                           "answer_of_another_ordinal", "answer_of_another_title",
                                           "answer_of_wider_scope", "shared_count", "figure_of_another_item",
                                               "relabelled_count", "count_of_another_kind", "role_not_stated", "organisation_role_not_stated",
