@@ -3,6 +3,7 @@ citations (or extract), verify the citations and fall back to extracted evidence
 against strong evidence or cites nothing."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -17,7 +18,7 @@ from ..redact import redact
 from ..retrieval import Filters, HybridRetriever
 from ..settings import Settings
 from ..text import content_tokens
-from ..types import Answer, Citation, Hit, Outcome
+from ..types import Answer, Chunk, Citation, Hit, Outcome
 from .checks import check_answer, looped, until_loop
 from .citations import (MARKER_RE, attribute, circle_list_numbers, cited_numbers, complete_years, drop_unsupported,
                         is_echo, is_refusal, normalise_markers, opens_with_refusal, refusal_text)
@@ -169,7 +170,8 @@ class Assistant:
         intent = analyse(standalone, followup=standalone != question)
         plan = self._timeline(intent, mode, filters) if hits is None else None
         if isinstance(plan, Resolved):  # "A两天后，…" is asked about A's date + 2 days
-            standalone, intent = plan.question, analyse(plan.question, followup=intent.followup)
+            standalone = plan.question
+            intent = dataclasses.replace(analyse(plan.question, followup=intent.followup), computed_dates=True)
         if hits is None:
             hits = plan.passages if isinstance(plan, Compared) else self._retrieve(intent, mode, filters)
         return standalone, plan, self.context(intent, hits)
@@ -233,19 +235,26 @@ class Assistant:
         article = self.index.article(hit.chunk.source, hit.chunk.article_no)
         return article.text if article else None
 
-    def _article_text(self, hit: Hit) -> str:
-        """The metadata line and full text of the article ``hit`` belongs to (the chunk's own, when the index keeps
-        no articles): a question's year or day is often written in the article's opening, outside the passage."""
-        text = self._opening(hit)
-        return f"{hit.chunk.header()}\n{text}" if text else hit.chunk.embed_text()
+    def _article_text(self, chunk: Chunk) -> str:
+        """The metadata line and full text of the article ``chunk`` belongs to (the chunk's own, when the index keeps
+        no articles): a question's day is often written in the article's opening, outside the passage."""
+        article = self.index.article(chunk.source, chunk.article_no)
+        return f"{chunk.header()}\n{article.text}" if article and article.text else chunk.embed_text()
 
     def evidence(self, ctx: Context) -> Evidence:
         question, hits, meta = ctx.intent.question, ctx.passages, ctx.intent.with_meta
+        texts: dict[tuple[str, int], str] = {}  # this request's articles, each read once ([1] and [2] may be one)
+
+        def article(n: int) -> str:
+            c = ctx.shown[n - 1].chunk
+            if (c.source, c.article_no) not in texts:
+                texts[c.source, c.article_no] = self._article_text(c)
+            return texts[c.source, c.article_no]
+
         return Evidence(ctx.intent, ctx.passages, ctx.tokens, ctx.relevance, ctx.window_scores,
                         retry=lambda n: self._focused_retry(ctx, n),
                         first_token=functools.cache(lambda: self.chain().first_token(question, hits, with_meta=meta)),
-                        regenerate=lambda banned: self._regenerate(ctx, banned),
-                        article=lambda n: self._article_text(ctx.shown[n - 1]))
+                        regenerate=lambda banned: self._regenerate(ctx, banned), article=article)
 
     def _regenerate(self, ctx: Context, banned: tuple[int, ...]) -> Draft | None:
         """The model's answer to the same prompt with the tokens ``banned``, drafted as a first answer is; None
@@ -319,7 +328,7 @@ class Assistant:
         """Ask once more with passage ``n`` alone, grown around what the model saw to twice the room
         (distractors and a cut-off passage are what make a small model refuse). Returns (answer citing [n], the
         widened passage) when the answer is not a refusal and passes the checks."""
-        question = ctx.intent.question
+        question, full = ctx.intent.question, ctx.shown[n - 1].chunk
         wide = widen_passage(ctx.shown[n - 1], ctx.passages[n - 1], 2 * self.settings.passage_chars)
         text = "".join(until_loop(self.chain().stream(question, [wide], with_meta=ctx.intent.with_meta))).strip()
         text = circle_list_numbers(normalise_markers(text, 1))
@@ -332,7 +341,7 @@ class Assistant:
             return None
         # the near-miss rules judge the retry's answer as they judge a first answer
         again = verify(Draft(text, refused=False), Evidence(ctx.intent, [wide], ctx.tokens, ctx.relevance, [0.0],
-                                                            article=lambda _: self._article_text(ctx.shown[n - 1])))
+                                                            article=lambda _: self._article_text(full)))
         if again.action is Action.REFUSE:
             return None
         return again.text.replace("[1]", f"[{n}]"), wide

@@ -86,11 +86,13 @@ class QuestionFigureNotInArticle(NearMiss):
     writes it anywhere, metadata line included: the answer is the fact of a neighbouring article about another day
     or thing — refuse. RGB zh_refine, the 37 questions with such a figure: their positive passages write all of them
     275 times of 283, their negative ones 347 of 636. Not its year (news leaves its own year out; see
-    periods.missing_figures), not for time order (each event is dated in its own article)."""
+    periods.missing_figures), not for time order (each event is dated in its own article; a day computed from an
+    event's is not written anywhere), not for a question in several parts (an answer may cite one part's article)."""
     name = "question_figure_not_in_article"
 
     def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
-        if d.problem or e.intent.time_order or not question_figures(e.intent.question):
+        i = e.intent
+        if d.problem or i.time_order or i.computed_dates or i.multi_part or not question_figures(i.question, years=False):
             return None  # (most questions name no figure: no article is read)
         cited = [n for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
         missing = missing_figures(e.intent.question, [e.article_text(n) for n in cited], years=False) if cited else []

@@ -9,8 +9,9 @@
   ("…共发放征兵宣传手册300余份。接下来，该街道将持续开展2024年春季征兵宣传工作" for 2024年秋季). Only for parts of
   a year: an article of one year often names others in passing (较2022年增长), one of a season or quarter seldom.
 
-A question's exact figures and codes (2022, 6月15日, 1500米, C919) must be written somewhere in an article the answer
-cites (``missing_figures``): an article that has not one of them is about another year, day or thing.
+A question's exact figures and codes (6月15日, 1500米, C919) must be written somewhere in an article the answer cites
+(``missing_figures``): an article that has not one of them is about another day or thing; its year only where the
+article writes another year and never that one.
 
 A year named in the answer's sentences is left to ``subjects.other_year`` (a sentence's own year outranks its
 article's title). "本季度", "今年" in the sentence are the article's own period, so its title's; "去年", "上季度" are
@@ -139,18 +140,62 @@ def other_period(answer: str, question: str, cited: list[tuple[str, str]]) -> Ot
 
 
 # what names a thing exactly in a question: a figure, or a code with digits (2022, 6, 15, 1500, C919, MU5735, U14);
-# not a Latin word alone: an acronym has a Chinese name too (GDP is 地区生产总值 in RGB query 230's passage)
+# not a Latin word alone: an acronym has a Chinese name too (GDP is 地区生产总值 in RGB query 230's passage); not a bound
+# (超过1000万元, 前10, 50人以上: the fact's own figure is another)
 QUESTION_FIGURE = re.compile(r"[A-Za-z]*[0-9]+(?:\.[0-9]+)?[A-Za-z0-9]*")
+BOUND_BEFORE = re.compile(r"(?:超过|超|不少于|不低于|不超过|至少|多于|高于|低于|少于|不足|大于|小于|前|近|约)$")
+BOUND_AFTER = re.compile(r"^[个名人位家项次天年月米元万亿吨户件份场座辆台]?(?:以上|以下|以内|之内|左右|余|多)")
+# a question's year (2022年, 2021赛季, 2021-2022) is a 19xx/20xx not followed by a unit of an amount (2000万元, 2000余名)
+YEAR_TOKEN = re.compile(r"(?:19|20)[0-9]{2}")
+AMOUNT_AFTER = re.compile(r"^[万亿元名人个余多米吨户件次份家辆台座项场%％]")
+# a year an article writes: 2023年, 2021赛季, 2021-2022 (not the 2000 of 2000余名)
+WRITTEN_YEAR = re.compile(r"(?<![0-9.])(?:19|20)[0-9]{2}(?=年|赛季|[-－—])")
+CN_DIGITS = "零一二三四五六七八九"
+CN_NUMERAL = "零〇一二三四五六七八九十百千万两"
 
 
-def question_figures(question: str) -> list[str]:
-    """The figures and codes of ``question``, lower-cased, in order: "2022年WTT世界杯U14组" → ["2022", "u14"]."""
-    return list(dict.fromkeys(m.group(0).lower() for m in QUESTION_FIGURE.finditer(question)))
+def question_figures(question: str, years: bool = True) -> list[str]:
+    """The figures and codes of ``question``, lower-cased, in order, bounds left out (and years, unless ``years``):
+    "2022年WTT世界杯U14组" → ["2022", "u14"]."""
+    out = []
+    for m in QUESTION_FIGURE.finditer(question):
+        before, after = question[:m.start()], question[m.end():]
+        if BOUND_BEFORE.search(before) or BOUND_AFTER.search(after):
+            continue
+        if not years and is_year(m.group(0), after):
+            continue
+        out.append(m.group(0).lower())
+    return list(dict.fromkeys(out))
+
+
+def is_year(token: str, after: str = "") -> bool:
+    """``token`` of a question, followed by ``after``, is a year: 2022 of 2022年, not 2000 of 2000万元."""
+    return bool(YEAR_TOKEN.fullmatch(token)) and not AMOUNT_AFTER.search(after)
+
+
+def chinese_numerals(n: int) -> list[str]:
+    """How a text may write the whole number ``n`` (1–9999) in Chinese numerals: 40 → 四十, 19 → 十九, 2 → 二/两."""
+    if not 0 < n < 10000:
+        return []
+    out, rest, zero = "", n, False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, rest = divmod(rest, value)
+        if d:
+            out += ("零" if zero and out else "") + ("" if (value == 10 and d == 1 and not out) else CN_DIGITS[d]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return [out, "两"] if n == 2 else [out]
 
 
 def _written(token: str, flat: str) -> bool:
-    """``token`` is in ``flat`` (lower-cased, no spaces) as a whole: 15 not inside 2015 or 15.5, wtt not inside a
-    longer Latin word; a hyphen or a space may part its letters from its digits (gpt4 in "GPT-4", c919 in "C 919")."""
+    """``token`` is in ``flat`` (lower-cased, no spaces) as a whole: 15 not inside 2015 or 15.5, a code not inside a
+    longer Latin word; a hyphen or a space may part a code's letters from its digits (gpt4 in "GPT-4", c919 in
+    "C 919"); a whole number also in Chinese numerals (40 in 第四十届, 2 in 两个)."""
+    if token.isdigit():
+        if figure_re(token).search(flat):
+            return True
+        return any(re.search(rf"(?<![{CN_NUMERAL}]){cn}(?![{CN_NUMERAL}])", flat) for cn in chinese_numerals(int(token)))
     lead = r"(?<![0-9.])" if token[0].isdigit() else r"(?<![a-z])"
     tail = r"(?![0-9]|\.[0-9])" if token[-1].isdigit() else r"(?![a-z])"
     body = "[-－ ]?".join(re.escape(run) for run in re.findall(r"[a-z]+|[0-9.]+", token))
@@ -158,21 +203,26 @@ def _written(token: str, flat: str) -> bool:
 
 
 def _flat(text: str) -> str:
-    """``text`` lower-cased without spaces, but for one between two Latin letters or digits ("iphone se 3")."""
-    return re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", re.sub(r"\s+", " ", text.lower()))
-
-
-# a year of the question is missing only from an article that writes another year: news often leaves the year of its
-# own date out ("第56届超级碗…" for 2022年超级碗). RGB, the answers of 62 questions at noise 0 and 0.8 whose passages
-# lack one of their question's figures: counting years refused 3 right answers (77, 225, 92), leaving them out none
-YEAR_TOKEN = re.compile(r"(?:19|20)[0-9]{2}")
-WRITTEN_YEAR = re.compile(r"(?<![0-9.])(?:19|20)[0-9]{2}(?![0-9])")
+    """``text`` lower-cased without spaces, but for one between two Latin letters or digits ("iphone se 3"), and
+    without thousands separators (1,500 → 1500)."""
+    text = re.sub(r"(?<=[0-9]),(?=[0-9]{3})", "", text.lower())
+    return re.sub(r"(?<![a-z0-9]) | (?![a-z0-9])", "", re.sub(r"\s+", " ", text))
 
 
 def missing_figures(question: str, articles: list[str], years: bool = True) -> list[str]:
-    """The question's figures and codes that none of ``articles`` (their metadata lines and texts) writes. A
-    year counts only with ``years``, and only when they write another year and never this one."""
+    """The question's figures and codes that none of ``articles`` (their metadata lines and texts) writes. A year
+    counts only with ``years``, and only when they write another year and never this one: news often leaves the
+    year of its own date out ("第56届超级碗…" for 2022年超级碗; RGB, the answers of 62 questions at noise 0 and 0.8
+    whose passages lack one of their question's figures: counting years refused 3 right answers, leaving them out
+    none)."""
     flat = [_flat(a) for a in articles]
     written = {y for f in flat for y in WRITTEN_YEAR.findall(f)}
-    return [t for t in question_figures(question) if not any(_written(t, f) for f in flat)
-            and (not YEAR_TOKEN.fullmatch(t) or (years and bool(written - {t})))]
+    asked_years = {m.group(0) for m in QUESTION_FIGURE.finditer(question) if is_year(m.group(0), question[m.end():])}
+    missing = []
+    for t in question_figures(question, years):
+        if any(_written(t, f) for f in flat):
+            continue
+        if t in asked_years and not (written - {t}):
+            continue  # a year (years were asked for): missing only where another is written
+        missing.append(t)
+    return missing

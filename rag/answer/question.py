@@ -236,6 +236,7 @@ class Intent:
     parts: tuple[str, ...]  # a compound question's parts (one part: the question)
     followup: bool  # it was read with the conversation before it
     timeline: Timeline | None = None  # two events to put in order, or a day relative to an event
+    computed_dates: bool = False  # its dates were computed from an event's ("A两天后" → "6月14日…"), not asked as written
 
     @property
     def multi_part(self) -> bool:

@@ -30,7 +30,7 @@ from .near_misses import (AnswerOfAnotherOrdinal, AnswerOfAnotherPeriod, AnswerO
                           OrganisationRoleNotStated, PlaceMoved, QuestionFigureNotInArticle, QuotedNameOfAnotherSubject,
                           RelabelledCount, RoleNotStated, SharedCount)
 from .people import co_named
-from .periods import missing_figures
+from .periods import missing_figures, question_figures
 from .relevance import missing_tokens
 from .runs import item_of_the_thing, place_of_named_item
 from .subjects import subject_elsewhere
@@ -63,7 +63,9 @@ class RetryWithBestPassage:
             if e.relevance.dense < t.paraphrase_dense:
                 return None
             n = 1  # no passage shares the question's words, but the first is close in meaning (a paraphrase)
-        if not e.intent.time_order and missing_figures(e.intent.question, [e.article_text(n)]):
+        i = e.intent
+        if (not (i.time_order or i.computed_dates) and question_figures(i.question)
+                and missing_figures(i.question, [e.article_text(n)])):
             return None  # its article lacks the question's day or code, or writes another year only: another event's
         got = e.retry(n)
         if got is None:
@@ -288,7 +290,8 @@ REFUSAL_RULES = (PlaceFromTheList(), RetryWithBestPassage(), AnswerFromMetadata(
                  AnswerAnUnsureRefusal(), Refuse())
 ANSWER_RULES = (FigureOfTheNamedThing(), CountTheTextStates(), PlaceOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(),
                 AnswerOfAnotherPlace(), PlaceMoved(), QuotedNameOfAnotherSubject(),
-                AnswerOfAnotherYear(), QuestionFigureNotInArticle(), AnswerOfAnotherPeriod(), AnswerOfAnotherOrdinal(), AnswerOfAnotherTitle(),
+                AnswerOfAnotherYear(), QuestionFigureNotInArticle(), AnswerOfAnotherPeriod(), AnswerOfAnotherOrdinal(),
+                AnswerOfAnotherTitle(),
                 AnswerOfWiderScope(), SharedCount(), FigureOfAnotherItem(), RelabelledCount(), CountOfAnotherKind(),
                 RoleNotStated(),
                 OrganisationRoleNotStated(), AllWhoDidIt(), FailedCheck())

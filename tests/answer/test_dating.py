@@ -177,5 +177,7 @@ def test_assistant_puts_two_events_in_order(bulletin_assistant):
 def test_assistant_answers_a_relative_day_about_that_day(bulletin_assistant):
     ans = bulletin_assistant.ask("市气象局防汛应急演练两天后，川汇区举办了什么讲座？")
     assert ans.standalone_question == "8月9日，川汇区举办了什么讲座？"
+    _, _, ctx = bulletin_assistant.prepare("市气象局防汛应急演练两天后，川汇区举办了什么讲座？", [])
+    assert ctx.intent.computed_dates  # 8月9日 was computed: the rules do not ask an article to write it
     assert not ans.refused and "防诈骗" in ans.answer
     assert ans.citations and ans.citations[0].title == "川汇区举办老年人防诈骗讲座"

@@ -1,7 +1,8 @@
 """rag/answer/periods.py: the periods a text names, and an answer taken from an article about another period."""
 import pytest
 
-from rag.answer.periods import PART, YEAR, missing_figures, other_period, periods, question_figures
+from rag.answer.periods import (PART, YEAR, chinese_numerals, missing_figures, other_period, periods,
+                                question_figures)
 
 TABLE = "七一路街道：活动场次86场，参与人次2150人次。\n人民路街道：活动场次74场，参与人次1830人次。"
 Q1_TABLE = "2024年第一季度各街道志愿服务统计表"
@@ -93,9 +94,33 @@ def test_other_period(question, answer, cited, expected):
     ("6月15日刘德君到企业调研", ["6", "15"]),
     ("增长了5.1%", ["5.1"]),
     ("示范区开展了哪些活动？", []),
+    # a bound is not the fact's own figure
+    ("投资超过1000万元的项目有哪些？", []),
+    ("50人以上的活动有几场？", []),
+    ("排名前10的企业", []),
+    ("近5年来", []),
+    ("共有2000余名选手参加", []),
 ])
 def test_question_figures(question, expected):
     assert question_figures(question) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("2022年WTT世界杯U14组男单冠军", ["u14"]),
+    ("2021-2022赛季欧冠冠军", []),
+    ("2000万元的项目在哪一年开工？", ["2000"]),  # an amount, not a year
+    ("6月15日刘德君到企业调研", ["6", "15"]),
+])
+def test_question_figures_without_years(question, expected):
+    assert question_figures(question, years=False) == expected
+
+
+@pytest.mark.parametrize("n, expected", [
+    (2, ["二", "两"]), (10, ["十"]), (19, ["十九"]), (40, ["四十"]), (105, ["一百零五"]), (110, ["一百一十"]),
+    (1500, ["一千五百"]), (1010, ["一千零一十"]), (0, []), (10000, []),
+])
+def test_chinese_numerals(n, expected):
+    assert chinese_numerals(n) == expected
 
 
 @pytest.mark.parametrize("question, articles, years, expected", [
@@ -104,8 +129,14 @@ def test_question_figures(question, expected):
     ("男子1500米速度滑冰比赛中谁获得了金牌？", ["短道速滑男子500米决赛"], True, ["1500"]),
     ("苹果M1芯片首席设计师去了哪家公司", ["苹果芯片设计师离职"], True, ["m1"]),
     # written as a whole somewhere: in the text or in the metadata line
-    ("8月2日推进会提了哪些要求", ["周口精神文明建设简报 第20期 2023-08-05\n8月2日，全市召开推进会"], True, []),
-    ("第17期简报刊登了什么", ["周口精神文明建设简报 第17期 2023-06-20\n正文"], True, []),
+    ("8月2日推进会提了哪些要求", ["周口精神文明建设简报 第20期 2023年8月5日\n8月2日，全市召开推进会"], True, []),
+    ("第17期简报刊登了什么", ["周口精神文明建设简报 第17期 2023年6月20日\n正文"], True, []),
+    ("6月20日出刊的简报刊登了什么", ["周口精神文明建设简报 第17期 2023年6月20日\n正文"], True, []),
+    # a whole number in Chinese numerals, a figure with a thousands separator
+    ("第40届国际志愿者日", ["第四十届国际志愿者日"], True, []),
+    ("哪2个街道", ["两个街道"], True, []),
+    ("第19届亚运会", ["第二十九届亚运会"], True, ["19"]),  # 十九 inside 二十九 is another number
+    ("男子1500米", ["男子1,500米决赛"], True, []),
     ("6月15日刘德君调研", ["2015年6月，刘德君调研"], True, ["15"]),  # 15 of 2015 is no 15日
     ("增长了5%吗", ["增长了5.5%"], True, ["5"]),  # nor 5 of 5.5
     # codes written with a space or hyphen, or across two lines
@@ -119,6 +150,8 @@ def test_question_figures(question, expected):
     ("2022年超级碗冠军是谁", ["第56届超级碗冠军是洛杉矶公羊队"], True, []),  # news leaves its own year out
     ("2022年超级碗冠军是谁", ["第56届超级碗", "2022年2月13日举行"], True, []),  # another cited article writes it
     ("示范区开展了哪些活动？", ["2021年示范区"], True, []),
+    ("2022年参赛人数", ["2000余名选手参赛"], True, []),  # 2000余名 is no year the article writes
+    ("2022年参赛人数", ["2021年2000余名选手参赛"], True, ["2022"]),
 ])
 def test_missing_figures(question, articles, years, expected):
     assert missing_figures(question, articles, years=years) == expected

@@ -63,7 +63,11 @@ def test_retry_only_with_an_article_that_writes_the_questions_figures(question, 
     ("苹果M1芯片首席设计师去了哪家公司？", "PA-Semi[1]。", ["苹果芯片设计师曾就职于PA-Semi"], True),
     # its article writes them, in the text or its metadata line; or the answer cites another that does
     ("2022年8月我国汽车出口量是多少？", "30.8万辆[1]。", ["8月，我国汽车出口30.8万辆"], False),
-    ("8月2日推进会提了哪些要求？", "规范设置[1]。", ["周口精神文明建设简报 第20期 2023-08-05\n8月2日召开推进会，要求规范设置"], False),
+    ("8月2日推进会提了哪些要求？", "规范设置[1]。", ["周口精神文明建设简报 第20期 2023年8月5日\n8月2日召开推进会，要求规范设置"],
+     False),
+    ("第40届国际志愿者日有什么活动？", "志愿服务[1]。", ["第四十届国际志愿者日开展志愿服务"], False),
+    # a question in several parts: an answer may cite one part's article
+    ("8月2日的推进会提了哪些要求？又表彰了多少名志愿者？", "规范设置[1]。", ["推进会要求规范设置"], False),
     ("2022年8月我国汽车出口量是多少？", "30.8万辆[1][2]。", ["出口量突破300万辆", "8月出口30.8万辆"], False),
     # a year is not asked for here (news leaves its own year out), nor anything in a time-order question
     ("2022年超级碗冠军是谁？", "洛杉矶公羊队[1]。", ["2021年的第56届超级碗冠军是洛杉矶公羊队"], False),
@@ -74,6 +78,19 @@ def test_question_figure_not_in_article(question, draft, articles, refused):
     e.article = lambda n: articles[n - 1]
     v = QuestionFigureNotInArticle()(Draft(draft, refused=False), e)
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) if refused else v is None
+
+
+def test_a_day_computed_from_an_event_need_not_be_written():
+    """"A开完后的第五天…" is asked as "6月17日…": that day was computed, the article need not write it."""
+    import dataclasses
+
+    articles = ["市创文办举办“大排查、大整治、大提升”培训会议"]
+    e = evidence("7月31日至8月6日期间，我市召开了一个什么会？", articles)
+    e.article = lambda n: articles[n - 1]
+    draft = Draft("培训会议[1]。", refused=False)
+    assert QuestionFigureNotInArticle()(draft, e) is not None
+    e.intent = dataclasses.replace(e.intent, computed_dates=True)
+    assert QuestionFigureNotInArticle()(draft, e) is None
 
 
 @pytest.mark.parametrize("coverage, dense, scores, expect_n", [
