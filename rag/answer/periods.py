@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text.dates import chinese_number
+from ..text.dates import chinese_number, chinese_numerals
 from .checks import NUMBER_RE, figure_re, has_number
 from .subjects import SENTENCE_END, YEAR_RE, full_year, source_clauses
 
@@ -150,7 +150,6 @@ YEAR_TOKEN = re.compile(r"(?:19|20)[0-9]{2}")
 AMOUNT_AFTER = re.compile(r"^[万亿元名人个余多米吨户件次份家辆台座项场%％]")
 # a year an article writes: 2023年, 2021赛季, 2021-2022 (not the 2000 of 2000余名)
 WRITTEN_YEAR = re.compile(r"(?<![0-9.])(?:19|20)[0-9]{2}(?=年|赛季|[-－—])")
-CN_DIGITS = "零一二三四五六七八九"
 CN_NUMERAL = "零〇一二三四五六七八九十百千万两"
 
 
@@ -171,21 +170,6 @@ def question_figures(question: str, years: bool = True) -> list[str]:
 def is_year(token: str, after: str = "") -> bool:
     """``token`` of a question, followed by ``after``, is a year: 2022 of 2022年, not 2000 of 2000万元."""
     return bool(YEAR_TOKEN.fullmatch(token)) and not AMOUNT_AFTER.search(after)
-
-
-def chinese_numerals(n: int) -> list[str]:
-    """How a text may write the whole number ``n`` (1–9999) in Chinese numerals: 40 → 四十, 19 → 十九, 2 → 二/两."""
-    if not 0 < n < 10000:
-        return []
-    out, rest, zero = "", n, False
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        d, rest = divmod(rest, value)
-        if d:
-            out += ("零" if zero and out else "") + ("" if (value == 10 and d == 1 and not out) else CN_DIGITS[d]) + unit
-            zero = False
-        elif out:
-            zero = True
-    return [out, "两"] if n == 2 else [out]
 
 
 def _written(token: str, flat: str) -> bool:

@@ -12,26 +12,19 @@ import re
 from pathlib import Path
 
 from ..errors import LoadError
+from ..text.dates import chinese_numerals
 from .blocks import Block, BlockKind, LoadedDocument, block_lines
 
 log = logging.getLogger(__name__)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_RE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
-_CN_DIGITS = "零一二三四五六七八九"
+
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 
 
 def _chinese_number(n: int) -> str:
-    if n <= 0:
-        return str(n)
-    if n < 10:
-        return _CN_DIGITS[n]
-    if n < 20:
-        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    return str(n)
+    return chinese_numerals(n)[0] if 0 < n < 100 else str(n)
 
 
 def _roman(n: int) -> str:

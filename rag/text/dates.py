@@ -85,3 +85,18 @@ def days_named(text: str) -> frozenset[tuple[int, int]]:
             days |= {((start + dt.timedelta(days=i)).month, (start + dt.timedelta(days=i)).day)
                      for i in range((end - start).days + 1)}
     return frozenset(days)
+
+
+def chinese_numerals(n: int) -> list[str]:
+    """How a text may write the whole number ``n`` (1–9999) in Chinese numerals: 40 → 四十, 19 → 十九, 2 → 二/两."""
+    if not 0 < n < 10000:
+        return []
+    out, rest, zero = "", n, False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, rest = divmod(rest, value)
+        if d:
+            out += ("零" if zero and out else "") + ("" if (value == 10 and d == 1 and not out) else "零一二三四五六七八九"[d]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return [out, "两"] if n == 2 else [out]

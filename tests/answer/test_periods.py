@@ -1,8 +1,9 @@
 """rag/answer/periods.py: the periods a text names, and an answer taken from an article about another period."""
 import pytest
 
-from rag.answer.periods import (PART, YEAR, chinese_numerals, missing_figures, other_period, periods,
+from rag.answer.periods import (PART, YEAR, missing_figures, other_period, periods,
                                 question_figures)
+from rag.text.dates import chinese_numerals
 
 TABLE = "七一路街道：活动场次86场，参与人次2150人次。\n人民路街道：活动场次74场，参与人次1830人次。"
 Q1_TABLE = "2024年第一季度各街道志愿服务统计表"
