@@ -101,6 +101,11 @@ def test_other_period(question, answer, cited, expected):
     ("排名前10的企业", []),
     ("近5年来", []),
     ("共有2000余名选手参加", []),
+    # an ordinal in Chinese numerals; not a rank nor a relative day
+    ("中国第三艘航母名字", ["第三艘"]),
+    ("美团2022年第一季度营收", ["2022", "第一季"]),
+    ("谁获得了第一名", []),
+    ("会议开完后的第二天", []),
 ])
 def test_question_figures(question, expected):
     assert question_figures(question) == expected
@@ -153,6 +158,16 @@ def test_chinese_numerals(n, expected):
     ("示范区开展了哪些活动？", ["2021年示范区"], True, []),
     ("2022年参赛人数", ["2000余名选手参赛"], True, []),  # 2000余名 is no year the article writes
     ("2022年参赛人数", ["2021年2000余名选手参赛"], True, ["2022"]),
+    # an ordinal: its number after 第 whatever word follows, or with the question's word; the first as 首
+    ("中国第三艘航母名字", ["辽宁舰是中国第一艘航母"], True, ["第三艘"]),
+    ("中国第三艘航母名字", ["福建舰是我国第3艘航空母舰"], True, []),
+    ("中国第三艘航母名字", ["我国已有三艘航母"], True, []),
+    ("香港第六任行政长官选举结果", ["第六届行政长官选举"], True, []),
+    ("谁是第一棒火炬手", ["首棒火炬手是"], True, []),
+    ("美团第一季度营收", ["美团Q1营收"], True, []),
+    ("第十三届全运会", ["第三届全运会"], True, ["第十三届"]),
+    ("第三届全运会", ["第十三届全运会"], True, ["第三届"]),
+    ("市第一人民医院派了几名专家", ["市第一人民医院"], True, []),
 ])
 def test_missing_figures(question, articles, years, expected):
     assert missing_figures(question, articles, years=years) == expected
