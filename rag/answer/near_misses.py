@@ -10,8 +10,8 @@ from .citations import MARKER_RE, cited_numbers
 from .counts import count_of_another_kind, relabelled_count, shared_count
 from .periods import missing_figures, other_period, question_figures
 from .runs import figure_of_another_item
-from .subjects import (moved_place, named_subjects, org_role_not_stated, other_place, other_year, role_not_stated,
-                       wider_scope)
+from .subjects import (missing_places, moved_place, named_subjects, org_role_not_stated, other_place, other_year,
+                       places, role_not_stated, wider_scope)
 from .timeline import Relative
 from .verdicts import Action, Draft, Evidence, Verdict
 from .which_one import other_ordinal, other_title
@@ -98,6 +98,24 @@ class QuestionFigureNotInArticle(NearMiss):
         missing = missing_figures(e.intent.question, [e.article_text(n) for n in cited], years=False) if cited else []
         return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
                        reason=f"no cited article writes the question's {'、'.join(missing)}") if missing else None
+
+
+class QuestionPlaceNotInArticle(NearMiss):
+    """The question names a place (文昌街道, 商水县, 贾寨村) and no article the answer cites writes it (a district or
+    county: where the article names another one, as a local paper leaves its own out): the answer is a
+    neighbouring place's fact, its sentence naming no place at all ("…选聘了238名网格员" from the 七一路街道 article
+    for 文昌街道) — refuse. AnswerOfAnotherPlace sees only a source clause that names the other place. Not for
+    time order or a question in several parts (each event or part has its own article)."""
+    name = "question_place_not_in_article"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        i = e.intent
+        if d.problem or i.time_order or i.computed_dates or i.multi_part or not places(i.question):
+            return None  # (most questions name no place: no article is read)
+        cited = [n for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        missing = missing_places(i.question, [e.article_text(n) for n in cited]) if cited else []
+        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
+                       reason=f"no cited article names the question's {'、'.join(missing)}") if missing else None
 
 
 class AnswerOfAnotherPeriod(NearMiss):

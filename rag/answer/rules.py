@@ -27,7 +27,8 @@ from .counts import stated_count
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .near_misses import (AnswerOfAnotherOrdinal, AnswerOfAnotherPeriod, AnswerOfAnotherPlace, AnswerOfAnotherTitle,
                           AnswerOfAnotherYear, AnswerOfWiderScope, CountOfAnotherKind, FigureOfAnotherItem, NearMiss,
-                          OrganisationRoleNotStated, PlaceMoved, QuestionFigureNotInArticle, QuotedNameOfAnotherSubject,
+                          OrganisationRoleNotStated, PlaceMoved, QuestionFigureNotInArticle, QuestionPlaceNotInArticle,
+                          QuotedNameOfAnotherSubject,
                           RelabelledCount, RoleNotStated, SharedCount)
 from .people import co_named
 from .periods import missing_figures, question_figures
@@ -40,7 +41,7 @@ __all__ = ["ANSWER_RULES", "REFUSAL_RULES", "Action", "AllWhoDidIt", "AnswerAnUn
            "AnswerFromMetadata", "AnswerOfAnotherOrdinal", "AnswerOfAnotherPeriod", "AnswerOfAnotherPlace", "AnswerOfAnotherTitle",
            "AnswerOfAnotherYear", "AnswerOfWiderScope", "CountOfAnotherKind", "CountTheTextStates", "Draft", "Evidence", "FailedCheck",
            "FigureOfAnotherItem", "FigureOfTheNamedThing", "NearMiss", "OrganisationRoleNotStated", "PlaceFromTheList",
-           "PlaceMoved", "PlaceOfTheNamedThing", "QuestionFigureNotInArticle", "QuoteStrongEvidence",
+           "PlaceMoved", "PlaceOfTheNamedThing", "QuestionFigureNotInArticle", "QuestionPlaceNotInArticle", "QuoteStrongEvidence",
            "QuotedNameOfAnotherSubject", "RelabelledCount",
            "Refuse", "RepointFigure", "RetryWithBestPassage", "RoleNotStated", "SharedCount", "Verdict", "verify"]
 
@@ -289,7 +290,7 @@ class Refuse:
 REFUSAL_RULES = (PlaceFromTheList(), RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(),
                  AnswerAnUnsureRefusal(), Refuse())
 ANSWER_RULES = (FigureOfTheNamedThing(), CountTheTextStates(), PlaceOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(),
-                AnswerOfAnotherPlace(), PlaceMoved(), QuotedNameOfAnotherSubject(),
+                AnswerOfAnotherPlace(), PlaceMoved(), QuestionPlaceNotInArticle(), QuotedNameOfAnotherSubject(),
                 AnswerOfAnotherYear(), QuestionFigureNotInArticle(), AnswerOfAnotherPeriod(), AnswerOfAnotherOrdinal(),
                 AnswerOfAnotherTitle(),
                 AnswerOfWiderScope(), SharedCount(), FigureOfAnotherItem(), RelabelledCount(), CountOfAnotherKind(),

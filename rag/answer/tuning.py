@@ -86,6 +86,11 @@ class Tuning:
     co_name_gap: int = 12  # two person names with at most this many characters between them (a 、/和 and a title,
     #                        "、副市长") are named together (people.co_named); longer gaps say something in between
 
+    place_opening: int = 150  # characters of an article's opening (metadata line, headline, lead) where naming
+    #                           another district or county says the article is about it (subjects.missing_places);
+    #                           a local paper names other districts in passing further down. Swapped-place dev
+    #                           questions: the other county is named within the first 120 characters
+
     # --- the extractive answerer (extractive.py) ---
     item_head_chars: int = 16  # a list item's head ("服务存储：…") is shown alone when this short
     item_value_chars: int = 12  # a "名称：value" longer than this is an explanation, dropped from a list

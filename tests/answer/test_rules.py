@@ -8,7 +8,7 @@ from rag.answer.question import analyse
 from rag.answer.relevance import Relevance
 from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AllWhoDidIt, AnswerAnUnsureRefusal, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
                               AnswerOfAnotherTitle,
-                              AnswerOfAnotherPlace, PlaceMoved, QuestionFigureNotInArticle, AnswerOfAnotherYear, AnswerOfAnotherPeriod, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
+                              AnswerOfAnotherPlace, PlaceMoved, QuestionFigureNotInArticle, QuestionPlaceNotInArticle, AnswerOfAnotherYear, AnswerOfAnotherPeriod, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
                               CountOfAnotherKind, CountTheTextStates, FigureOfAnotherItem, FigureOfTheNamedThing, PlaceFromTheList, PlaceOfTheNamedThing, QuotedNameOfAnotherSubject, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
                               SharedCount,
                               RetryWithBestPassage, RoleNotStated, verify)
@@ -77,6 +77,24 @@ def test_question_figure_not_in_article(question, draft, articles, refused):
     e = evidence(question, articles)
     e.article = lambda n: articles[n - 1]
     v = QuestionFigureNotInArticle()(Draft(draft, refused=False), e)
+    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) if refused else v is None
+
+
+@pytest.mark.parametrize("question, draft, articles, refused", [
+    # the cited article is about another street or county; its sentence names no place
+    ("文昌街道办事处为入户大走访选聘了多少名网格员？", "选聘了238名网格员[1]。", ["七一路街道办事处选聘238名网格员"], True),
+    ("商水县爱心粥屋团队每天为多少名环卫工人提供早餐？", "380多名[1]。", ["川汇区爱心粥屋团队为380多名环卫工人提供早餐"], True),
+    # its article names it, or names no district at all (a local paper's own), or the answer cites another that does
+    ("文昌街道办事处选聘了多少名网格员？", "112名[1]。", ["文昌街道选聘网格员112名"], False),
+    ("川汇区“创文”“巩卫”工作推进会由谁主持？", "刘德君[1]。", ["区委书记刘德君主持召开推进会"], False),
+    ("文昌街道选聘了多少名网格员？", "112名[1][2]。", ["七一路街道选聘238名", "文昌街道选聘112名"], False),
+    # time order and questions in several parts: each event or part has its own article
+    ("文昌街道的大走访和七一路街道的征兵宣传，哪个在前？", "大走访在前[1]。", ["七一路街道征兵宣传"], False),
+])
+def test_question_place_not_in_article(question, draft, articles, refused):
+    e = evidence(question, articles)
+    e.article = lambda n: articles[n - 1]
+    v = QuestionPlaceNotInArticle()(Draft(draft, refused=False), e)
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) if refused else v is None
 
 
@@ -519,11 +537,12 @@ def test_failed_check_keeps_a_figureless_answer_when_the_question_also_asks_whic
 
 def test_the_chains_end_in_a_verdict():
     assert isinstance(REFUSAL_RULES[-1], Refuse)
-    e = evidence("示范区信访案件化解群众满意率是多少？", [OTHER], coverage=0.1, sentence=0.1, dense=0.5)
+    e = evidence("信访案件化解群众满意率是多少？", [OTHER], coverage=0.1, sentence=0.1, dense=0.5)
     assert verify(Draft("未找到", refused=True), e).action is Action.REFUSE
     assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
     assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "count_the_text_states", "place_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
-                                          "answer_of_another_place", "place_moved", "quoted_name_of_another_subject",
+                                          "answer_of_another_place", "place_moved", "question_place_not_in_article",
+                                          "quoted_name_of_another_subject",
                                           "answer_of_another_year", "question_figure_not_in_article",
                                           "answer_of_another_period",
                                           "answer_of_another_ordinal", "answer_of_another_title",
