@@ -98,6 +98,15 @@ def test_question_place_not_in_article(question, draft, articles, refused):
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) if refused else v is None
 
 
+def test_the_place_rule_reads_the_whole_article():
+    """The passage shown names no street, its article's opening does: the answer is that street's fact."""
+    e = evidence("文昌街道办事处选聘了多少名网格员？", ["共选聘网格员238名"])
+    e.article = lambda n: "标题 七一路街道办事处开展入户大走访\n近日，七一路街道办事处…共选聘网格员238名"
+    assert QuestionPlaceNotInArticle()(Draft("238名[1]。", refused=False), e) is not None
+    e.article = lambda n: "标题 文昌街道开展入户大走访\n共选聘网格员238名"
+    assert QuestionPlaceNotInArticle()(Draft("238名[1]。", refused=False), e) is None
+
+
 def test_a_day_computed_from_an_event_need_not_be_written():
     """"A开完后的第五天…" is asked as "6月17日…": that day was computed, the article need not write it."""
     import dataclasses

@@ -50,8 +50,8 @@ def test_swapped_takes_a_name_the_gold_source_does_not_write(mutate):
 
 def test_main_writes_both_files_keeping_splits(mutate, tmp_path, monkeypatch):
     (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "a.txt").write_text(CORPUS, encoding="utf-8")
-    (tmp_path / "corpus" / "b.txt").write_text("商水县、文昌街道。", encoding="utf-8")
+    (tmp_path / "corpus" / "a.txt").write_text("6月12日，七一路街道办事处选聘238名网格员。七一路街道。", encoding="utf-8")
+    (tmp_path / "corpus" / "b.txt").write_text("近日，文昌街道开展征兵宣传。文昌街道办事处。", encoding="utf-8")
     questions = tmp_path / "q.jsonl"
     rows = [{"id": "q1", "question": "6月12日七一路街道选聘了多少名网格员？", "facts": [["238"]], "sources": ["a.txt"],
              "split": "dev", "type": "number"},
@@ -63,4 +63,5 @@ def test_main_writes_both_files_keeping_splits(mutate, tmp_path, monkeypatch):
     day = [json.loads(line) for line in (tmp_path / "out" / "day.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [d["id"] for d in day] == ["q1d"]  # time order left out
     assert all(d["split"] == "dev" for d in day)
-    assert (tmp_path / "out" / "swap.jsonl").exists()
+    swap = [json.loads(line) for line in (tmp_path / "out" / "swap.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(d["id"], d["question"], d["split"]) for d in swap] == [("q1s", "6月12日文昌街道选聘了多少名网格员？", "dev")]
