@@ -110,7 +110,9 @@ def other_place(answer: str, question: str, passages: list[str]) -> tuple[Place,
 # 书记刘德君主持召开…推进会" in the 川汇区 paper), which name others in passing, so it is missing only where the
 # article's opening names another district and refers to none of its own (区委, 我区) — a zone (开发区, 老城区,
 # 示范区) is no other district. Review of session 30 for the zones, own-district words, parents and full names.
-PLACE_LEVEL = {"行政村": 0, "村": 0, "社区": 0, "街道": 1, "办事处": 1, "镇": 1, "乡": 1, "县": 2, "区": 2}
+# a unit's size: a 村 or 社区 is inside a 街道, 镇 or 乡, inside a 区 or 县 (also the ranks of scope words, below)
+SCOPE_RANK = {"国": 6, "省": 5, "市": 4, "县": 3, "区": 3, "镇": 2, "乡": 2, "街道": 2, "办事处": 2, "村": 1, "行政村": 1,
+              "社区": 1}
 COUNTY_KINDS = frozenset({"区", "县"})
 ZONE_ENDINGS = ("开发", "高新", "经开", "新城", "老城", "主城", "城", "风景", "景", "保护", "服务", "商务", "试验", "功能",
                 "生活", "居住", "产业", "工业", "园", "片", "示范")
@@ -149,14 +151,14 @@ def missing_places(question: str, articles: list[str], opening: int = TUNING.pla
     article). Swapping the place of a dev question's fact for another of the corpus (eval/mutate.py, 50 dev
     questions): 43 of 50 answered before this check."""
     asked = places(question)
-    levels = [PLACE_LEVEL[p.kind] for p in asked]
+    levels = [SCOPE_RANK[p.kind] for p in asked]
     if not asked or len(levels) != len(set(levels)):
         return []
     flat = [re.sub(r"\s+", "", a) for a in articles]
     written = [p for p in asked if any(n in f for n in _written_names(p) for f in flat)]
     if written:  # the most specific place written: those larger than it go unsaid
-        finest = min(PLACE_LEVEL[p.kind] for p in written)
-        asked = tuple(p for p in asked if PLACE_LEVEL[p.kind] <= finest)
+        finest = min(SCOPE_RANK[p.kind] for p in written)
+        asked = tuple(p for p in asked if SCOPE_RANK[p.kind] <= finest)
     missing = []
     for p in asked:
         if p in written:
@@ -167,11 +169,10 @@ def missing_places(question: str, articles: list[str], opening: int = TUNING.pla
     return missing
 
 
-# A scope word names the whole of a place: 全市 / 该区 / 本县 (a determiner and a kind). Ranks order the kinds
-# by size; an organisation (a team, a centre) ranks below every place. A figure whose sentence is scoped by a
+# A scope word names the whole of a place: 全市 / 该区 / 本县 (a determiner and a kind). SCOPE_RANK orders the
+# kinds by size; an organisation (a team, a centre) ranks below every place. A figure whose sentence is scoped by a
 # larger unit than the one asked is that unit's total ("截至目前，该区已累计开展各类活动32000余场次" for a
 # question about one volunteer team).
-SCOPE_RANK = {"国": 6, "省": 5, "市": 4, "县": 3, "区": 3, "镇": 2, "乡": 2, "街道": 2, "办事处": 2, "村": 1, "社区": 1}
 SCOPE_RE = re.compile(r"(?:全|该|本)(国|省|市|县|区|镇|乡|街道|办事处|村|社区)")
 # words that end an organisation's name (jieba cuts "服务队", "服务中心"); departments (局, 办, 部) are left
 # out: a city office's figure is often given for the whole city

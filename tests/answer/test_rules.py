@@ -74,9 +74,14 @@ def test_retry_only_with_an_article_that_writes_the_questions_figures(question, 
     ("8月2日的推进会和6月12日的现场会，哪个在前？", "现场会在前[1]。", ["6月12日召开现场会"], False),
 ])
 def test_question_figure_not_in_article(question, draft, articles, refused):
+    assert_article_rule(QuestionFigureNotInArticle(), question, draft, articles, refused)
+
+
+def assert_article_rule(rule, question, draft, articles, refused):
+    """``rule`` reads the cited passages' whole articles (here the passages themselves) and refuses or keeps."""
     e = evidence(question, articles)
     e.article = lambda n: articles[n - 1]
-    v = QuestionFigureNotInArticle()(Draft(draft, refused=False), e)
+    v = rule(Draft(draft, refused=False), e)
     assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) if refused else v is None
 
 
@@ -92,10 +97,7 @@ def test_question_figure_not_in_article(question, draft, articles, refused):
     ("文昌街道的大走访和七一路街道的征兵宣传，哪个在前？", "大走访在前[1]。", ["七一路街道征兵宣传"], False),
 ])
 def test_question_place_not_in_article(question, draft, articles, refused):
-    e = evidence(question, articles)
-    e.article = lambda n: articles[n - 1]
-    v = QuestionPlaceNotInArticle()(Draft(draft, refused=False), e)
-    assert (v is not None and v.action is Action.REFUSE and v.outcome is Outcome.REFUSED) if refused else v is None
+    assert_article_rule(QuestionPlaceNotInArticle(), question, draft, articles, refused)
 
 
 def test_the_place_rule_reads_the_whole_article():
