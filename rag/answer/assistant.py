@@ -30,6 +30,7 @@ from .extractive import extractive_answer
 from .question import Intent, analyse, clean_history, clean_question, looks_like_followup
 from .relevance import Relevance, judge_relevance
 from .rules import Action, Draft, Evidence, Verdict, verify
+from .districts import home_district
 from .tuning import TUNING
 
 log = logging.getLogger(__name__)
@@ -254,7 +255,12 @@ class Assistant:
         return Evidence(ctx.intent, ctx.passages, ctx.tokens, ctx.relevance, ctx.window_scores,
                         retry=lambda n: self._focused_retry(ctx, n),
                         first_token=functools.cache(lambda: self.chain().first_token(question, hits, with_meta=meta)),
-                        regenerate=lambda banned: self._regenerate(ctx, banned), article=article)
+                        regenerate=lambda banned: self._regenerate(ctx, banned), article=article,
+                        home=lambda n: self._home(ctx.shown[n - 1].chunk.source))
+
+    def _home(self, source: str) -> str | None:
+        """The district whose paper the file ``source`` is (subjects.home_district; cached by the file's text)."""
+        return home_district("\n".join(c.text for c in self.index.chunks(source)))
 
     def _regenerate(self, ctx: Context, banned: tuple[int, ...]) -> Draft | None:
         """The model's answer to the same prompt with the tokens ``banned``, drafted as a first answer is; None
@@ -341,7 +347,8 @@ class Assistant:
             return None
         # the near-miss rules judge the retry's answer as they judge a first answer
         again = verify(Draft(text, refused=False), Evidence(ctx.intent, [wide], ctx.tokens, ctx.relevance, [0.0],
-                                                            article=lambda _: self._article_text(full)))
+                                                            article=lambda _: self._article_text(full),
+                                                            home=lambda _: self._home(full.source)))
         if again.action is Action.REFUSE:
             return None
         return again.text.replace("[1]", f"[{n}]"), wide

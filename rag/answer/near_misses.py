@@ -8,9 +8,11 @@ from ..types import Hit, Outcome
 from .checks import quoted_names
 from .citations import MARKER_RE, cited_numbers
 from .counts import count_of_another_kind, relabelled_count, shared_count
+from .districts import missing_places
+from .people import asked_people, missing_people
 from .periods import missing_figures, other_period, question_figures
 from .runs import figure_of_another_item
-from .subjects import (missing_places, moved_place, named_subjects, org_role_not_stated, other_place, other_year,
+from .subjects import (moved_place, named_subjects, org_role_not_stated, other_place, other_year,
                        places, role_not_stated, wider_scope)
 from .timeline import Relative
 from .verdicts import Action, Draft, Evidence, Verdict
@@ -102,7 +104,8 @@ class QuestionFigureNotInArticle(NearMiss):
 
 class QuestionPlaceNotInArticle(NearMiss):
     """The question names a place (文昌街道, 商水县, 贾寨村) and no article the answer cites writes it (a district or
-    county: where the article names another one, as a local paper leaves its own out): the answer is a
+    county: where the article names another one or is in another district's paper, as a local paper leaves its own
+    out): the answer is a
     neighbouring place's fact, its sentence naming no place at all ("…选聘了238名网格员" from the 七一路街道 article
     for 文昌街道) — refuse. AnswerOfAnotherPlace sees only a source clause that names the other place. Not for
     time order or a question in several parts (each event or part has its own article)."""
@@ -113,9 +116,28 @@ class QuestionPlaceNotInArticle(NearMiss):
         if d.problem or i.time_order or i.computed_dates or i.multi_part or not places(i.question):
             return None  # (most questions name no place: no article is read)
         cited = [n for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
-        missing = missing_places(i.question, [e.article_text(n) for n in cited]) if cited else []
+        missing = missing_places(i.question, [e.article_text(n) for n in cited],
+                                 home=lambda k: e.home(cited[k])) if cited else []
         return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
                        reason=f"no cited article names the question's {'、'.join(missing)}") if missing else None
+
+
+class QuestionPersonNotInArticle(NearMiss):
+    """The question names a person (刘颖, 王少青) whom no article the answer cites writes, byline included: the
+    answer is another person's fact from a neighbouring report ("刘颖1月10日要求…" answered from 宋力's speech) —
+    refuse. Not for time order or a question in several parts (each event or part has its own article)."""
+    name = "question_person_not_in_article"
+
+    def __call__(self, d: Draft, e: Evidence) -> Verdict | None:
+        i = e.intent
+        if d.problem or i.time_order or i.computed_dates or i.multi_part:
+            return None
+        cited = [n for n in cited_numbers(d.text) if 1 <= n <= len(e.passages)]
+        if not cited or not asked_people(i.question):
+            return None  # (most questions name nobody: no article is read)
+        missing = missing_people(i.question, [e.article_text(n) for n in cited])
+        return Verdict(self.name, Action.REFUSE, Outcome.REFUSED,
+                       reason=f"no cited article names {'、'.join(missing)}") if missing else None
 
 
 class AnswerOfAnotherPeriod(NearMiss):

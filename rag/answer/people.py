@@ -2,7 +2,8 @@
 王少青、副市长刘颖通报创建工作中的突出问题"), and a small model asked "谁通报…" names the first and stops. The
 names a clause joins with 、/和/与/及 before the asked verb did it together; an answer naming one of them is
 completed with the others (``co_named``). And who holds a title: a deputy (副总编辑) named for the title asked
-(总编辑), or the head for the deputy asked, is a near miss (``title_not_held``)."""
+(总编辑), or the head for the deputy asked, is a near miss (``title_not_held``); so is an answer whose article
+never names the person asked (``missing_people``)."""
 from __future__ import annotations
 
 import re
@@ -148,3 +149,30 @@ def deputy_only_titles(question: str, texts: list[str]) -> list[str]:
 def _starts(text: str, word: str) -> list[int]:
     """Where ``word`` begins in ``text``, every time."""
     return [m.start() for m in re.finditer(re.escape(word), text)]
+
+
+# the surnames a person the question names opens with (the most common ones, covering most of China's people):
+# jieba also tags words nr (从军, 盖房子, 世锦赛), and a foreign name is written in parts (安倍 for 安倍晋三)
+SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+                     "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
+                     "莫孔向汤姬常康牛洪邢施傅齐尚")
+
+
+def asked_people(question: str) -> list[str]:
+    """The people a question names: jieba's nr of two or three characters opening with a common surname, and not
+    a word its dictionary counts as common (胡同 and 文明 are tagged nr there)."""
+    import jieba
+
+    return [n for n in dict.fromkeys(person_names(question)) if 2 <= len(n) <= 3 and n[0] in SURNAMES
+            and jieba.dt.FREQ.get(n, 0) < TUNING.common_word_freq]
+
+
+def missing_people(question: str, articles: list[str]) -> list[str]:
+    """The people the question names (刘颖, 王少青) that none of ``articles`` (metadata line and text) writes: the
+    answer is another person's fact, taken from a neighbouring report ("刘颖1月10日讲…" answered from 宋力's
+    speech)."""
+    names = asked_people(question)
+    if not names:
+        return []
+    flat = [re.sub(r"\s+", "", a) for a in articles]
+    return [n for n in names if not any(n in a for a in flat)]

@@ -12,7 +12,8 @@ opinion); :func:`verify` asks them in order and the first verdict wins. Two chai
   titled work's fact, a fact from an article that never writes the question's day or code, a larger unit's or
   several units' total, a figure counted as something else, a role never stated) — name all the people a passage
   says did it together when the answer names one, and replace or refuse an answer whose figure, name or person no
-  passage holds (a guess).
+  passage holds (a guess). A repaired answer is judged again by the rules that read its cited articles
+  (``ARTICLE_RULES``).
 
 Nothing here reads the wording of a message: decisions are :class:`Action` and :class:`~rag.types.Outcome`."""
 from __future__ import annotations
@@ -27,8 +28,8 @@ from .counts import stated_count
 from .extractive import extractive_answer, metadata_answer, paired_numbers
 from .near_misses import (AnswerOfAnotherOrdinal, AnswerOfAnotherPeriod, AnswerOfAnotherPlace, AnswerOfAnotherTitle,
                           AnswerOfAnotherYear, AnswerOfWiderScope, CountOfAnotherKind, FigureOfAnotherItem, NearMiss,
-                          OrganisationRoleNotStated, PlaceMoved, QuestionFigureNotInArticle, QuestionPlaceNotInArticle,
-                          QuotedNameOfAnotherSubject,
+                          OrganisationRoleNotStated, PlaceMoved, QuestionFigureNotInArticle, QuestionPersonNotInArticle,
+                          QuestionPlaceNotInArticle, QuotedNameOfAnotherSubject,
                           RelabelledCount, RoleNotStated, SharedCount)
 from .people import co_named
 from .periods import missing_figures, question_figures
@@ -39,9 +40,10 @@ from .verdicts import Action, Draft, Evidence, Verdict
 
 __all__ = ["ANSWER_RULES", "REFUSAL_RULES", "Action", "AllWhoDidIt", "AnswerAnUnsureRefusal", "AnswerFromAnotherSubject",
            "AnswerFromMetadata", "AnswerOfAnotherOrdinal", "AnswerOfAnotherPeriod", "AnswerOfAnotherPlace", "AnswerOfAnotherTitle",
-           "AnswerOfAnotherYear", "AnswerOfWiderScope", "CountOfAnotherKind", "CountTheTextStates", "Draft", "Evidence", "FailedCheck",
+           "AnswerOfAnotherYear", "AnswerOfWiderScope", "ARTICLE_RULES", "CountOfAnotherKind", "CountTheTextStates", "Draft", "Evidence", "FailedCheck",
            "FigureOfAnotherItem", "FigureOfTheNamedThing", "NearMiss", "OrganisationRoleNotStated", "PlaceFromTheList",
-           "PlaceMoved", "PlaceOfTheNamedThing", "QuestionFigureNotInArticle", "QuestionPlaceNotInArticle", "QuoteStrongEvidence",
+           "PlaceMoved", "PlaceOfTheNamedThing", "QuestionFigureNotInArticle", "QuestionPersonNotInArticle",
+           "QuestionPlaceNotInArticle", "QuoteStrongEvidence",
            "QuotedNameOfAnotherSubject", "RelabelledCount",
            "Refuse", "RepointFigure", "RetryWithBestPassage", "RoleNotStated", "SharedCount", "Verdict", "verify"]
 
@@ -289,9 +291,15 @@ class Refuse:
 
 REFUSAL_RULES = (PlaceFromTheList(), RetryWithBestPassage(), AnswerFromMetadata(), QuoteStrongEvidence(),
                  AnswerAnUnsureRefusal(), Refuse())
+# the rules that judge what the articles an answer cites are about (the question's place, person, day or code
+# unwritten there), whatever the answer's words: a repaired answer (a figure, count or place its passage pairs
+# with the name asked) keeps its citations, so they judge it too. Replay of every recorded repaired answer
+# (own, formats, CRUD, RGB, swapped-place probe): 2 wrong answers refused (formats dev, probe dev), no right one
+ARTICLE_RULES = (QuestionPlaceNotInArticle(), QuestionPersonNotInArticle(), QuestionFigureNotInArticle())
+_PLACE, _PERSON, _FIGURE = ARTICLE_RULES
 ANSWER_RULES = (FigureOfTheNamedThing(), CountTheTextStates(), PlaceOfTheNamedThing(), RepointFigure(), AnswerFromAnotherSubject(),
-                AnswerOfAnotherPlace(), PlaceMoved(), QuestionPlaceNotInArticle(), QuotedNameOfAnotherSubject(),
-                AnswerOfAnotherYear(), QuestionFigureNotInArticle(), AnswerOfAnotherPeriod(), AnswerOfAnotherOrdinal(),
+                AnswerOfAnotherPlace(), PlaceMoved(), _PLACE, _PERSON, QuotedNameOfAnotherSubject(),
+                AnswerOfAnotherYear(), _FIGURE, AnswerOfAnotherPeriod(), AnswerOfAnotherOrdinal(),
                 AnswerOfAnotherTitle(),
                 AnswerOfWiderScope(), SharedCount(), FigureOfAnotherItem(), RelabelledCount(), CountOfAnotherKind(),
                 RoleNotStated(),
@@ -299,9 +307,20 @@ ANSWER_RULES = (FigureOfTheNamedThing(), CountTheTextStates(), PlaceOfTheNamedTh
 
 
 def verify(draft: Draft, evidence: Evidence, rules: tuple | None = None) -> Verdict:
-    """The first verdict of the chain for this draft (or of ``rules``); KEEP when no rule objects. A rule that
-    fails on some text is logged with its name and gives no opinion: one rule's bug must not lose the answer."""
-    for rule in rules if rules is not None else REFUSAL_RULES if draft.refused else ANSWER_RULES:
+    """The first verdict of the chain for this draft (or of ``rules``); KEEP when no rule objects. A repaired
+    answer is judged by ``ARTICLE_RULES`` too. A rule that fails on some text is logged with its name and gives no
+    opinion: one rule's bug must not lose the answer."""
+    verdict = _first_verdict(draft, evidence, rules if rules is not None else REFUSAL_RULES if draft.refused
+                             else ANSWER_RULES)
+    if verdict.outcome is Outcome.REPAIRED and rules is not ARTICLE_RULES:
+        checked = verify(Draft(verdict.text, refused=False), evidence, ARTICLE_RULES)
+        if checked.action is Action.REFUSE:
+            return checked
+    return verdict
+
+
+def _first_verdict(draft: Draft, evidence: Evidence, rules: tuple) -> Verdict:
+    for rule in rules:
         try:
             verdict = rule(draft, evidence)
         except Exception:  # noqa: BLE001 - logged with the traceback; the other rules still judge the draft

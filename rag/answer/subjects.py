@@ -10,6 +10,7 @@ Clauses are cut at ，。；、: in "川汇区新闻社区负责同志、淮阳�
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -105,68 +106,9 @@ def other_place(answer: str, question: str, passages: list[str]) -> tuple[Place,
     return found
 
 
-# Where a question names places, the answer's article names the most specific one; a larger one (its district, a
-# street of its community) often goes unsaid. A district (区, 县) also goes unsaid in its own paper's articles ("区委
-# 书记刘德君主持召开…推进会" in the 川汇区 paper), which name others in passing, so it is missing only where the
-# article's opening names another district and refers to none of its own (区委, 我区) — a zone (开发区, 老城区,
-# 示范区) is no other district. Review of session 30 for the zones, own-district words, parents and full names.
 # a unit's size: a 村 or 社区 is inside a 街道, 镇 or 乡, inside a 区 or 县 (also the ranks of scope words, below)
 SCOPE_RANK = {"国": 6, "省": 5, "市": 4, "县": 3, "区": 3, "镇": 2, "乡": 2, "街道": 2, "办事处": 2, "村": 1, "行政村": 1,
               "社区": 1}
-COUNTY_KINDS = frozenset({"区", "县"})
-ZONE_ENDINGS = ("开发", "高新", "经开", "新城", "老城", "主城", "城", "风景", "景", "保护", "服务", "商务", "试验", "功能",
-                "生活", "居住", "产业", "工业", "园", "片", "示范")
-OWN_DISTRICT = re.compile(r"(?<![区县])(?:区委|区政府|区人大|区政协|区长|县委|县政府|县人大|县政协|县长)|[我本全该][区县]")
-GLUED_FRONT = "和与及在到对向从为由把被给将让是于同随自"  # a one-character word jieba may glue onto a name ("和小乔/街道")
-
-
-def _written_names(place: Place) -> tuple[str, ...]:
-    """How an article may write ``place``'s name: as the question does, without a kind word the question kept
-    inside it (七一路 of 七一路街道/办事处), without a one-character word jieba glued to its front (小乔 of 和小乔), or a
-    long name by its short form with the kind word (示范区 for 城乡一体化示范区)."""
-    name = next((place.name[: -len(k)] for k in KINDS if place.name.endswith(k) and len(place.name) - len(k) >= 2),
-                place.name)
-    bare = name[1:] if name[0] in GLUED_FRONT and len(name) >= 3 else name
-    short = name[-2:] + place.kind if len(name) >= 4 else name
-    return tuple(dict.fromkeys((place.name, name, bare, short)))
-
-
-def _same_unit(a: str, b: str) -> bool:
-    return a.endswith(b) or b.endswith(a)  # 城乡一体化示范 and 示范
-
-
-def _another_district(place: Place, opening: str) -> bool:
-    """The article's ``opening`` names a district other than ``place`` and refers to no unnamed one of its own."""
-    if OWN_DISTRICT.search(opening):
-        return False
-    return any(o.kind in COUNTY_KINDS and not _same_unit(o.name, place.name) and not o.name.endswith(ZONE_ENDINGS)
-               for o in places(opening))
-
-
-def missing_places(question: str, articles: list[str], opening: int = TUNING.place_opening) -> list[str]:
-    """The places the question names (七一路街道, 淮阳区) that none of ``articles`` (metadata line and text) writes: the
-    most specific ones anywhere (a larger one named beside a written smaller one need not be); a district or county
-    only where an article's opening names another one (``_another_district``). The answer is then a neighbouring
-    place's fact. Nothing when the question names two places of one level (a comparison: each part has its own
-    article). Swapping the place of a dev question's fact for another of the corpus (eval/mutate.py, 50 dev
-    questions): 43 of 50 answered before this check."""
-    asked = places(question)
-    levels = [SCOPE_RANK[p.kind] for p in asked]
-    if not asked or len(levels) != len(set(levels)):
-        return []
-    flat = [re.sub(r"\s+", "", a) for a in articles]
-    written = [p for p in asked if any(n in f for n in _written_names(p) for f in flat)]
-    if written:  # the most specific place written: those larger than it go unsaid
-        finest = min(SCOPE_RANK[p.kind] for p in written)
-        asked = tuple(p for p in asked if SCOPE_RANK[p.kind] <= finest)
-    missing = []
-    for p in asked:
-        if p in written:
-            continue
-        if p.kind in COUNTY_KINDS and not any(_another_district(p, f[:opening]) for f in flat):
-            continue  # the article is about no other district: it may be its own paper's
-        missing.append(p.name + p.kind)
-    return missing
 
 
 # A scope word names the whole of a place: 全市 / 该区 / 本县 (a determiner and a kind). SCOPE_RANK orders the

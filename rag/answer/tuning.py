@@ -86,6 +86,15 @@ class Tuning:
     co_name_gap: int = 12  # two person names with at most this many characters between them (a 、/和 and a title,
     #                        "、副市长") are named together (people.co_named); longer gaps say something in between
 
+    common_word_freq: int = 500  # a word jieba's dictionary counts this often is a word, not the name of a person a
+    #                              question asks about, though the dictionary tags it nr (文明 6584, 胡同 1762);
+    #                              names it knows fall below (刘翔 423, 李白 374, 张艺谋 46), the people of local
+    #                              reports are not in it (people.asked_people)
+
+    home_share: float = 0.8  # a file is a district's paper when that district makes this share of its mentions of
+    home_mentions: int = 3  # districts and counties, named at least this often (subjects.home_district). The
+    #                         sample's 川汇区 paper: 12 of 12; the city bulletins name five; formats and CRUD files:
+    #                         see session 31's note
     place_opening: int = 150  # characters of an article's opening (metadata line, headline, lead) where naming
     #                           another district or county says the article is about it (subjects.missing_places);
     #                           a local paper names other districts in passing further down. Swapped-place dev

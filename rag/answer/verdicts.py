@@ -43,6 +43,7 @@ class Evidence:
     first_token: Callable[[], list[TokenChoice] | None] = lambda: None  # the model's likeliest first tokens
     regenerate: Callable[[tuple[int, ...]], "Draft | None"] = lambda banned: None  # answer again, these tokens banned
     article: Callable[[int], str] = lambda n: ""  # the metadata line and full text of passage n's article
+    home: Callable[[int], str | None] = lambda n: None  # the district whose paper passage n's file is, if any
     tuning: Tuning = TUNING
 
     def article_text(self, n: int) -> str:

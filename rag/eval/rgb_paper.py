@@ -81,6 +81,10 @@ class PassagesOnly:
         """No articles: a given passage is all there is of its document."""
         return None
 
+    def chunks(self, source: str | None = None) -> list:
+        """No files: nothing but the given passages."""
+        return []
+
 
 def passage_hits(embedder, query: str, docs: list[str], qid: str) -> list[Hit]:
     """The given passages as hits, scored and ordered by their cosine to the question."""

@@ -408,3 +408,21 @@ def test_an_answer_from_an_article_without_the_questions_day_is_refused(fake_ind
     assert ans.refused is refused
     assert ans.outcome is (Outcome.REFUSED if refused else Outcome.MODEL)
     assert (ans.fallback == "no cited article writes the question's 15") is refused
+
+
+@pytest.mark.parametrize("paper, refused", [
+    ("川汇区", True),  # the article is in another district's paper: its 区委书记 is 川汇区's
+    ("商水县", False),  # the asked county's own paper
+])
+def test_an_answer_from_another_districts_paper_is_refused(fake_index_settings, paper, refused):
+    """The cited article names no district (a local paper leaves its own out); its file is a district's paper."""
+    from rag.types import Chunk, Hit
+
+    article = "本报讯 近日，区委书记刘德君主持召开“创文”“巩卫”工作推进会。区长胡友涛出席会议。"
+    hits = [Hit(Chunk(source="p.txt", article_no=0, text=article, start=0, end=len(article), title="推进会"), 1.0, 1,
+                dense=0.9)]
+    a, _ = assistant(fake_index_settings, "刘德君[1]。")
+    others = [Chunk(source="p.txt", article_no=k, text=f"{paper}开展文明创建工作。", start=0, end=12) for k in (1, 2, 3)]
+    a.index.chunks = lambda source=None: [hits[0].chunk, *others] if source == "p.txt" else []
+    ans = a.ask("商水县“创文”“巩卫”工作推进会是由哪位区委书记主持召开的？", hits=hits)
+    assert ans.refused is refused

@@ -1,7 +1,8 @@
-"""co_named: an answer naming one of several people a clause names together before the asked verb."""
+"""co_named: an answer naming one of several people a clause names together before the asked verb; asked_people
+and missing_people: the people a question names, and those no cited article writes."""
 import pytest
 
-from rag.answer.people import co_named
+from rag.answer.people import asked_people, co_named, missing_people
 
 BRIEFING = "会上，市委常委、宣传部长王少青、副市长刘颖通报创建工作中的突出问题，并安排具体整改工作。"
 MEETING = "8月2日，我市召开推进会。市委书记张建国主持会议，市长李明和副市长刘颖出席会议。"
@@ -38,3 +39,32 @@ MEETING = "8月2日，我市召开推进会。市委书记张建国主持会议�
 def test_co_named(answer, question, passage, expected):
     found = co_named(answer, question, [passage])
     assert (None if found is None else (found.name, found.completed)) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("刘颖1月10日在研讨会上要求在哪几个“以学”上下真功？", ["刘颖"]),
+    ("王少青在城南街道王响午行政村了解的村级阵地建设叫什么？", ["王少青"]),
+    # words the dictionary tags nr but counts as common (胡同 1762, 从军 not a surname's): nobody is named
+    ("10月17日去村里调研时，对村里小胡同的道路提出了什么要求？", []),
+    ("搬口街道的工作人员劝小伙子们从军时，把这段经历比作什么？", []),
+    # a foreign name in one piece (安倍晋三: four characters, its parts are written alone)
+    ("谁枪击了安倍晋三？", []),
+    ("推进会由谁主持？", []),
+])
+def test_asked_people(question, expected):
+    assert asked_people(question) == expected
+
+
+@pytest.mark.parametrize("question, articles, expected", [
+    # the cited speech is another person's: the one asked is never written
+    ("刘颖1月10日要求在哪几个“以学”上下真功？", ["宋力在研讨会上要求，在以学铸魂、以学增智上下真功"], ["刘颖"]),
+    # written, in the text or the byline (whitespace inside a name is the layout's)
+    ("刘颖1月10日要求在哪几个“以学”上下真功？", ["副市长刘颖要求，在以学铸魂上下真功"], []),
+    ("王少青写的那篇报道讲了什么？", ["记者 王 少青\n近日，我市召开推进会"], []),
+    # one of the cited articles writes the person: enough
+    ("姬慧洋6月15日去了哪个行政村？", ["王响午行政村", "区长姬慧洋到王响午行政村调研"], []),
+    # nobody asked
+    ("推进会由谁主持？", ["区委书记刘德君主持召开推进会"], []),
+])
+def test_missing_people(question, articles, expected):
+    assert missing_people(question, articles) == expected

@@ -6,9 +6,9 @@ from dataclasses import replace
 from rag.answer.checks import Problem, ProblemKind, check_answer
 from rag.answer.question import analyse
 from rag.answer.relevance import Relevance
-from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, AllWhoDidIt, AnswerAnUnsureRefusal, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
+from rag.answer.rules import (ANSWER_RULES, REFUSAL_RULES, Action, Verdict, AllWhoDidIt, AnswerAnUnsureRefusal, AnswerFromAnotherSubject, AnswerFromMetadata, AnswerOfAnotherOrdinal,
                               AnswerOfAnotherTitle,
-                              AnswerOfAnotherPlace, PlaceMoved, QuestionFigureNotInArticle, QuestionPlaceNotInArticle, AnswerOfAnotherYear, AnswerOfAnotherPeriod, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
+                              AnswerOfAnotherPlace, PlaceMoved, QuestionFigureNotInArticle, QuestionPersonNotInArticle, QuestionPlaceNotInArticle, AnswerOfAnotherYear, AnswerOfAnotherPeriod, AnswerOfWiderScope, Draft, Evidence, FailedCheck,
                               CountOfAnotherKind, CountTheTextStates, FigureOfAnotherItem, FigureOfTheNamedThing, PlaceFromTheList, PlaceOfTheNamedThing, QuotedNameOfAnotherSubject, QuoteStrongEvidence, RelabelledCount, Refuse, RepointFigure,
                               SharedCount,
                               RetryWithBestPassage, RoleNotStated, verify)
@@ -98,6 +98,39 @@ def assert_article_rule(rule, question, draft, articles, refused):
 ])
 def test_question_place_not_in_article(question, draft, articles, refused):
     assert_article_rule(QuestionPlaceNotInArticle(), question, draft, articles, refused)
+
+
+@pytest.mark.parametrize("question, draft, articles, refused", [
+    # the cited report is about another person's visit; the answer restates the person asked over it
+    ("王少青在城南街道王响午行政村了解的村级阵地建设叫什么？", "“两堂三中心”[1]。", ["区长姬慧洋在王响午行政村了解“两堂三中心”建设"], True),
+    # the person is written (one cited article is enough), or the question names nobody
+    ("姬慧洋在王响午行政村了解的村级阵地建设叫什么？", "“两堂三中心”[1]。", ["区长姬慧洋在王响午行政村了解“两堂三中心”建设"], False),
+    ("王响午行政村的村级阵地建设叫什么？", "“两堂三中心”[1]。", ["区长姬慧洋在王响午行政村了解“两堂三中心”建设"], False),
+    # time order: each event has its own article
+    ("王少青调研和姬慧洋调研，哪个在前？", "王少青调研在前[1]。", ["区长姬慧洋调研"], False),
+])
+def test_question_person_not_in_article(question, draft, articles, refused):
+    assert_article_rule(QuestionPersonNotInArticle(), question, draft, articles, refused)
+
+
+class _Repair:
+    """A repair (as FigureOfTheNamedThing): the figure its passage pairs with the name asked, citing [1]."""
+    name = "repair"
+
+    def __call__(self, d, e):
+        return Verdict(self.name, Action.REPLACE, Outcome.REPAIRED, "380多名[1]。")
+
+
+@pytest.mark.parametrize("article, refused", [
+    ("川汇区新闻 爱心粥屋团队每天为380多名环卫工人提供早餐", True),  # another county's report: the repair keeps its citation
+    ("商水县新闻 爱心粥屋团队每天为380多名环卫工人提供早餐", False),
+])
+def test_a_repaired_answer_is_judged_by_the_article_rules(article, refused):
+    e = evidence("商水县爱心粥屋团队每天为多少名环卫工人提供早餐？", [article])
+    e.article = lambda n: article
+    v = verify(Draft("300多名[1]。", refused=False), e, (_Repair(),))
+    assert (v.action, v.rule) == ((Action.REFUSE, "question_place_not_in_article") if refused
+                                  else (Action.REPLACE, "repair"))
 
 
 def test_the_place_rule_reads_the_whole_article():
@@ -553,7 +586,7 @@ def test_the_chains_end_in_a_verdict():
     assert verify(Draft("满意率99.01%[1]。", refused=False), e).action is Action.KEEP
     assert [r.name for r in ANSWER_RULES] == ["figure_of_the_named_thing", "count_the_text_states", "place_of_the_named_thing", "repoint_figure", "answer_from_another_subject",
                                           "answer_of_another_place", "place_moved", "question_place_not_in_article",
-                                          "quoted_name_of_another_subject",
+                                          "question_person_not_in_article", "quoted_name_of_another_subject",
                                           "answer_of_another_year", "question_figure_not_in_article",
                                           "answer_of_another_period",
                                           "answer_of_another_ordinal", "answer_of_another_title",
