@@ -23,6 +23,7 @@ from .checks import check_answer, looped, until_loop
 from .citations import (MARKER_RE, attribute, circle_list_numbers, cited_numbers, complete_years, drop_unsupported,
                         is_echo, is_refusal, normalise_markers, opens_with_refusal, refusal_text)
 from .dating import Compared, Resolved, answer_in_time
+from .districts import home_district
 from .context import (best_window, cut_passage, distinct, idf_from_hits, passages_to_show, second_window,
                       trim_passage, widen_passage)
 from .bylines import who_signed
@@ -30,7 +31,6 @@ from .extractive import extractive_answer
 from .question import Intent, analyse, clean_history, clean_question, looks_like_followup
 from .relevance import Relevance, judge_relevance
 from .rules import Action, Draft, Evidence, Verdict, verify
-from .districts import home_district
 from .tuning import TUNING
 
 log = logging.getLogger(__name__)
@@ -259,7 +259,7 @@ class Assistant:
                         home=lambda n: self._home(ctx.shown[n - 1].chunk.source))
 
     def _home(self, source: str) -> str | None:
-        """The district whose paper the file ``source`` is (subjects.home_district; cached by the file's text)."""
+        """The district whose paper the file ``source`` is (districts.home_district; cached by the file's text)."""
         return home_district("\n".join(c.text for c in self.index.chunks(source)))
 
     def _regenerate(self, ctx: Context, banned: tuple[int, ...]) -> Draft | None:

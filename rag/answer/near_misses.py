@@ -105,9 +105,8 @@ class QuestionFigureNotInArticle(NearMiss):
 class QuestionPlaceNotInArticle(NearMiss):
     """The question names a place (文昌街道, 商水县, 贾寨村) and no article the answer cites writes it (a district or
     county: where the article names another one or is in another district's paper, as a local paper leaves its own
-    out): the answer is a
-    neighbouring place's fact, its sentence naming no place at all ("…选聘了238名网格员" from the 七一路街道 article
-    for 文昌街道) — refuse. AnswerOfAnotherPlace sees only a source clause that names the other place. Not for
+    out): the answer is a neighbouring place's fact, its sentence naming no place at all ("…选聘了238名网格员" from
+    the 七一路街道 article for 文昌街道) — refuse. AnswerOfAnotherPlace sees only a source clause that names the other place. Not for
     time order or a question in several parts (each event or part has its own article)."""
     name = "question_place_not_in_article"
 
