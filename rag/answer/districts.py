@@ -41,6 +41,11 @@ def _same_unit(a: str, b: str) -> bool:
     return a.endswith(b) or b.endswith(a)  # 城乡一体化示范 and 示范
 
 
+def _is_district(place: Place) -> bool:
+    """A district or county, not a zone (开发区, 示范区) nor a wider region (地区, 自治区)."""
+    return place.kind in COUNTY_KINDS and not place.name.endswith(ZONE_ENDINGS)
+
+
 def _other_home(place: Place, home: str | None) -> bool:
     """The article is in the paper of another district than ``place``."""
     return home is not None and not _same_unit(home[:-1], place.name)
@@ -53,7 +58,7 @@ def home_district(text: str) -> str | None:
     district's paper names its own throughout and leaves it out where it says 区委 or 我区; a city's bulletin names
     many. None when no district is the file's."""
     flat = re.sub(r"\s+", "", text)
-    names = {o.name + o.kind for o in places(flat) if o.kind in COUNTY_KINDS and not o.name.endswith(ZONE_ENDINGS)}
+    names = {o.name + o.kind for o in places(flat) if _is_district(o)}
     counts = sorted(((flat.count(n), n) for n in names), reverse=True)
     total = sum(c for c, _ in counts)
     if not counts or counts[0][0] < TUNING.home_mentions or counts[0][0] < TUNING.home_share * total:
@@ -65,8 +70,7 @@ def _another_district(place: Place, opening: str) -> bool:
     """The article's ``opening`` names a district other than ``place`` and refers to no unnamed one of its own."""
     if OWN_DISTRICT.search(opening):
         return False
-    return any(o.kind in COUNTY_KINDS and not _same_unit(o.name, place.name) and not o.name.endswith(ZONE_ENDINGS)
-               for o in places(opening))
+    return any(_is_district(o) and not _same_unit(o.name, place.name) for o in places(opening))
 
 
 def missing_places(question: str, articles: list[str], opening: int = TUNING.place_opening,

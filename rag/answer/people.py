@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..text import content_tokens, person_names
 from .question import ASKS_PERSON
@@ -161,10 +162,15 @@ SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林�
 def asked_people(question: str) -> list[str]:
     """The people a question names: jieba's nr of two or three characters opening with a common surname, and not
     a word its dictionary counts as common (胡同 and 文明 are tagged nr there)."""
+    return list(_asked_people(question))
+
+
+@lru_cache(maxsize=1024)
+def _asked_people(question: str) -> tuple[str, ...]:  # the rule asks first whether anyone is named, then who
     import jieba
 
-    return [n for n in dict.fromkeys(person_names(question)) if 2 <= len(n) <= 3 and n[0] in SURNAMES
-            and jieba.dt.FREQ.get(n, 0) < TUNING.common_word_freq]
+    return tuple(n for n in dict.fromkeys(person_names(question)) if 2 <= len(n) <= 3 and n[0] in SURNAMES
+                 and jieba.dt.FREQ.get(n, 0) < TUNING.common_word_freq)
 
 
 def missing_people(question: str, articles: list[str]) -> list[str]:

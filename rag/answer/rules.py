@@ -312,8 +312,8 @@ def verify(draft: Draft, evidence: Evidence, rules: tuple | None = None) -> Verd
     opinion: one rule's bug must not lose the answer."""
     verdict = _first_verdict(draft, evidence, rules if rules is not None else REFUSAL_RULES if draft.refused
                              else ANSWER_RULES)
-    if verdict.outcome is Outcome.REPAIRED and rules is not ARTICLE_RULES:
-        checked = verify(Draft(verdict.text, refused=False), evidence, ARTICLE_RULES)
+    if verdict.outcome is Outcome.REPAIRED:
+        checked = _first_verdict(Draft(verdict.text, refused=False), evidence, ARTICLE_RULES)
         if checked.action is Action.REFUSE:
             return checked
     return verdict
