@@ -43,7 +43,8 @@ class Settings:
     context_passages: int = 3  # passages shown to the LLM
     upload_max_mb: float = 50.0  # largest file the UI accepts
     max_file_mb: float = 50.0  # larger documents are reported and skipped by `rag index`
-    passage_chars: int = 140  # characters per passage in the prompt (keeps the first token fast)
+    passage_chars: int = 140  # characters per passage in the prompt (keeps the first token fast; 200 tried in
+    #                           session 32: more facts shown, fewer right answers — TUNING.second_passage_window)
     faiss_ivf_threshold: int = 50000  # vectors from which FAISS search is IVF instead of exact (0: always exact)
     faiss_nprobe: int = 32  # IVF cells visited per query (recall@10 0.967 vs exact at 100k chunks, see bench/)
     prompts_dir: Path | None = None  # edited prompt files instead of the ones shipped in the package

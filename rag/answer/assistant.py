@@ -199,7 +199,7 @@ class Assistant:
         shown = distinct(hits, windows, self.settings.context_passages)
         if self.backend != "extractive":
             shown = passages_to_show(toks, shown, budget, idf, intent.question, intent.multi_part,
-                                     scores=[windows[h.chunk.id][2] for h in shown])
+                                     scores=[windows[h.chunk.id][2] for h in shown], metadata=intent.with_meta)
         passages = [trim_passage(h, toks, budget, window=windows[h.chunk.id]) for h in shown]
         scores = [windows[h.chunk.id][2] for h in shown]
         if shown and self.backend != "extractive":  # a long first passage also shows its second-best window

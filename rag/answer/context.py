@@ -99,19 +99,20 @@ def grow(spans: list[tuple[int, int]], lo: int, hi: int, budget: int) -> tuple[i
 
 
 def best_window(question_tokens: list[str], text: str, budget: int, idf: dict[str, float] | None = None,
-                question: str = "", topic: str = "") -> tuple[int, int, float]:
+                question: str = "", topic: str = "", seen: str = "") -> tuple[int, int, float]:
     """The span of at most ``budget`` characters, made of whole clauses, that holds the most question
     content (IDF-weighted, plus a bonus when it has the number/date asked for); then grown to use the
     rest of the budget, forward first. Words found in ``topic`` (the article title) count
-    ``TUNING.topic_weight`` when the span is chosen; the returned score weighs every word fully, so it compares
-    across passages."""
+    ``TUNING.topic_weight`` when the span is chosen, and words found in ``seen`` (a window already shown)
+    ``TUNING.seen_word_weight``; the returned score weighs every word fully, so it compares across passages."""
     spans = clauses(text)
     if not spans:
         return 0, len(text), 0.0
     weights = {t: (idf or {}).get(t, 1.0) for t in question_tokens}
     total = sum(weights.values()) or 1.0
-    topic = topic.lower()
-    choose = {t: w * (TUNING.topic_weight if topic and t in topic else 1.0) for t, w in weights.items()}
+    topic, seen = topic.lower(), seen.lower()
+    choose = {t: w * (TUNING.topic_weight if topic and t in topic else 1.0)
+              * (TUNING.seen_word_weight if seen and t in seen else 1.0) for t, w in weights.items()}
 
     def score(lo: int, hi: int, w: dict[str, float] = weights, choosing: bool = False) -> float:
         window = text[spans[lo][0]:spans[hi][1]]
@@ -136,9 +137,12 @@ def best_window(question_tokens: list[str], text: str, budget: int, idf: dict[st
 
 def second_window(question_tokens: list[str], text: str, budget: int, first: tuple[int, int, float],
                   idf: dict[str, float] | None = None, question: str = "", topic: str = "") -> tuple[int, int, float] | None:
-    """The best window of ``text`` outside ``first`` (a :func:`best_window`) when it scores at least
-    ``TUNING.second_window_share`` of it: a long article's answer is often a sentence or two away from the words
-    the question repeats. Offsets are in ``text``; None when the text fits the budget or nothing else matches."""
+    """The best window of ``text`` outside ``first`` (a :func:`best_window`), chosen for the question words the
+    first window lacks: a long article's answer is often a sentence or two away from the words the question
+    repeats (the event's name and date open the article, the asked detail comes later). Shown when it scores at
+    least ``TUNING.second_window_share`` of the first, or holds ``TUNING.novel_window`` of the question's words
+    (IDF-weighted) that the first lacks. Offsets are in ``text``; None when the text fits the budget or nothing
+    else matches."""
     s, e, score = first
     if len(text) <= budget or score <= 0:
         return None
@@ -146,10 +150,21 @@ def second_window(question_tokens: list[str], text: str, budget: int, first: tup
     for lo, hi in ((0, s), (e, len(text))):  # the text before the first window, and after it
         if hi - lo < 8:
             continue
-        ws, we, sc = best_window(question_tokens, text[lo:hi], budget, idf, question, topic)
+        ws, we, sc = best_window(question_tokens, text[lo:hi], budget, idf, question, topic, seen=text[s:e])
         if sc > 0 and (best is None or sc > best[2]):
             best = (lo + ws, lo + we, sc)
-    return best if best is not None and best[2] >= TUNING.second_window_share * score else None
+    if best is None:
+        return None
+    if best[2] >= TUNING.second_window_share * score:
+        return best
+    return best if novel_share(question_tokens, text[best[0]:best[1]], text[s:e], idf) >= TUNING.novel_window else None
+
+
+def novel_share(question_tokens: list[str], window: str, shown: str, idf: dict[str, float] | None = None) -> float:
+    """The IDF-weighted share of the question's words that ``window`` holds and ``shown`` does not."""
+    weights = {t: (idf or {}).get(t, 1.0) for t in question_tokens}
+    window, shown = window.lower(), shown.lower()
+    return sum(w for t, w in weights.items() if t in window and t not in shown) / (sum(weights.values()) or 1.0)
 
 
 def trim_passage(hit: Hit, question_tokens: list[str], budget: int, idf: dict[str, float] | None = None,
@@ -214,17 +229,26 @@ def distinct(hits: list[Hit], windows: dict[str, tuple[int, int, float]], limit:
 
 
 def passages_to_show(question_tokens: list[str], hits: list[Hit], budget: int, idf: dict[str, float] | None,
-                     question: str, multi_part: bool = False, scores: list[float] | None = None) -> list[Hit]:
-    """The passages worth the prompt's time. The first two always; each later one only for a question in
-    several parts, or when it matches the question strongly (``TUNING.strong_window``) or better than every
-    passage before it (``scores``: their best-window scores, when the caller has them). Prompt reading dominates the first token on a 2-core CPU (~15 ms a token, a
-    passage ~90 tokens), and on the eval set a weak third passage was never the one an answer needed."""
+                     question: str, multi_part: bool = False, scores: list[float] | None = None,
+                     metadata: bool = False) -> list[Hit]:
+    """The passages worth the prompt's time. The first always; the second when it matches the question at least
+    ``TUNING.second_passage_window``, continues the first passage's article, or the question is about publication
+    metadata (an issue's or a section's articles: their words need not match); each later one only for a question
+    in several parts, or when it matches the question strongly (``TUNING.strong_window``) or better than every
+    passage before it (``scores``: their best-window scores, when the caller has them). Prompt reading dominates
+    the first token on a 2-core CPU (~9 ms a character): a weak passage of another article costs the room a
+    wider window of the right one needs."""
     kept = []
     best = 0.0
     for n, h in enumerate(hits):
         score = scores[n] if scores is not None else best_window(question_tokens, h.chunk.text, budget, idf, question,
                                                                                h.chunk.title or "")[2]
-        if n < 2 or multi_part or score >= TUNING.strong_window or score > best:
+        if n == 0 or multi_part or score >= TUNING.strong_window:
+            kept.append(h)
+        elif n == 1 and (metadata or score >= TUNING.second_passage_window
+                         or (h.chunk.source, h.chunk.article_no) == (hits[0].chunk.source, hits[0].chunk.article_no)):
+            kept.append(h)
+        elif n > 1 and score > best:
             kept.append(h)
         best = max(best, score)
     return kept

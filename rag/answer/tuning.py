@@ -67,6 +67,23 @@ class Tuning:
     #                                   of 63 at 0.5, +96 / +71 characters a question; 0.3 the same facts for more
     #                                   characters, 0.7 loses one sample fact. Local model: CRUD dev 0.76 → 0.78,
     #                                   test 0.62 → 0.68; sample set dev 0.778 → 0.762, test 0.820 → 0.820
+    second_passage_window: float = 0.25  # the second passage is shown only when its window scores this, continues
+    #                                      the first passage's article, or metadata is asked: a weak passage of another
+    #                                      article costs prompt time and pulls a small model's answer. Session 32,
+    #                                      with the two below, context only (gold facts in the prompt; characters p50),
+    #                                      dev parts: own 0.956 → 0.951 (384 → 338), formats 0.984 = (344 → 292), CRUD
+    #                                      0.94 → 0.96 (415 → 407), RGB noise 0.8 138 → 137 of 150 (355 → 343). Local
+    #                                      model, all 465: correct and cited dev 0.887 → 0.892, test 0.731 → 0.758; on
+    #                                      80 questions run the same day, first token p50 2.61 → 2.37 s. With
+    #                                      Settings.passage_chars 200 (room the saved passage paid for) more facts
+    #                                      were shown (own dev 0.967) but the model read the wider windows worse:
+    #                                      dev 73 → 66 right of the first 76. Not kept
+    seen_word_weight: float = 0.3  # choosing the first passage's second window, a question word the first window
+    #                                already shows counts this much: the second window is for what the first lacks
+    #                                (the event's name and date open an article, the asked detail comes later)
+    novel_window: float = 0.1  # …and it is shown, however weak, when it holds this share of the question's words
+    #                            (IDF-weighted) that the first window lacks. Session 32, own dev, context only: 0.2
+    #                            shows the same facts as without it, 0.1 one more
     repeat_share: float = 0.9  # a passage whose window has this share of its character bigrams in an earlier
     #                            passage is a copy (reprinted news) and gives its place to the next one. CRUD dev:
     #                            6 of 50 prompts held a verbatim copy; different articles on one event share

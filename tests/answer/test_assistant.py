@@ -285,7 +285,7 @@ def test_a_long_first_passage_also_shows_its_second_window(fake_index_settings):
     human = model.prompts[0][1].content
     second = human.split("[2]：")[1].split("[3]")[0]
     assert "汛期" in second and "汛期" not in human.split("[2]：")[0]
-    assert "[3]：" + other in human  # the next passage keeps its place after the article's two windows
+    assert other not in human  # the weak passage of another article gives its room to the article's windows
     assert not ans.refused and [c.n for c in ans.citations] == [2]
     cited = ans.citations[0]
     assert cited.source == "a.txt" and article[cited.start:cited.end] == cited.text and "汛期" in cited.text

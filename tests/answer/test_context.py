@@ -90,6 +90,57 @@ def test_weak_third_passage_is_left_out_of_the_prompt():
     assert passages_to_show(toks, hits[:2] + [strong], 140, idf, q)[-1] is strong
 
 
+_Q2 = "许湾街道确定了多少名议事代表？"
+_FIRST = ("此次示范区3个街道共确定议事代表165名，其中，许湾街道58名、文昌街道57名。", "a.txt")
+
+
+@pytest.mark.parametrize("second, metadata, shown", [
+    # another article's passage that barely matches the question: its room goes to the first one's window
+    (("区长胡友涛出席会议。会议指出，创文巩卫工作是当前的重点任务之一。", "b.txt"), False, False),
+    # the same weak text continuing the first passage's article: kept (the article is the one asked about)
+    (("区长胡友涛出席会议。会议指出，创文巩卫工作是当前的重点任务之一。", "a.txt"), False, True),
+    # another article that matches well enough
+    (("许湾街道召开议事代表会议，选举产生了议事代表。", "b.txt"), False, True),
+    # a question about an issue's or a section's articles: their words need not match the question
+    (("区长胡友涛出席会议。会议指出，创文巩卫工作是当前的重点任务之一。", "b.txt"), True, True),
+])
+def test_a_weak_second_passage_of_another_article_is_left_out(second, metadata, shown):
+    from rag.answer import idf_from_hits, passages_to_show
+
+    hits = [hit(_FIRST[0], source=_FIRST[1]), hit(second[0], source=second[1])]
+    toks = content_tokens(_Q2)
+    kept = passages_to_show(toks, hits, 140, idf_from_hits(toks, hits), _Q2, metadata=metadata)
+    assert (kept == hits) is shown and kept[0] is hits[0]
+
+
+def test_the_second_window_is_chosen_for_what_the_first_lacks():
+    """The first window holds the event's name and date; the second is the one with the asked detail, though
+    another window repeats the event's words more often."""
+    from rag.answer.context import second_window
+
+    text = ("6月17日下午，市创文办举办培训会议。市创文办、市文明办工作人员参加培训会议。"
+            "会议指出，今年是决战决胜的关键一年，市创文办要加强培训，提高培训会议质量和水平。"
+            "各县市区要压实工作责任，确保各项任务落到实处，推动工作取得实效。"
+            "注重问题归集，全面梳理短板弱项，形成《问题反馈清单》。")
+    q = "市创文办6月17日举办的培训会议，要把查出的短板弱项做成什么单子？"
+    toks = content_tokens(q)
+    first = best_window(toks, text, 40, question=q)
+    assert "6月17日" in text[first[0]:first[1]]
+    s, e, _ = second_window(toks, text, 40, first, question=q)
+    assert "问题反馈清单" in text[s:e]
+
+
+@pytest.mark.parametrize("window, shown, share", [
+    ("全面梳理短板弱项，形成清单。", "市创文办举办培训会议。", 0.5),  # 短板, 清单 of 市创文办, 培训, 短板, 清单
+    ("市创文办举办培训会议。", "市创文办举办培训会议。", 0.0),  # nothing new
+    ("", "市创文办举办培训会议。", 0.0),
+])
+def test_novel_share_counts_the_question_words_only_the_window_holds(window, shown, share):
+    from rag.answer.context import novel_share
+
+    assert novel_share(["市创文办", "培训", "短板", "清单"], window, shown) == pytest.approx(share)
+
+
 @pytest.mark.parametrize("window, earlier, copy", [
     ("澳大利亚军方一架MRH-90型直升机28日晚坠海，机上4人失踪。", "据报道，澳大利亚军方一架MRH-90型直升机28日晚坠海，机上4人失踪，演习已暂停。", True),
     # the same words with other punctuation and spacing: still a copy
