@@ -23,9 +23,14 @@ class Scored:
     score: float
 
 
+def word_weights(question_tokens: list[str], idf: dict[str, float] | None = None) -> dict[str, float]:
+    """Each question word's weight: its IDF among the retrieved passages (:func:`idf_from_hits`), else 1."""
+    return {t: (idf or {}).get(t, 1.0) for t in question_tokens}
+
+
 def sentence_scores(question_tokens: list[str], text: str, idf: dict[str, float] | None = None) -> list[Scored]:
     """IDF-weighted share of the question's content tokens found in each sentence."""
-    weights = {t: (idf or {}).get(t, 1.0) for t in question_tokens}
+    weights = word_weights(question_tokens, idf)
     total = sum(weights.values()) or 1.0
     out = []
     for s, e in split_sentences(text):
@@ -108,7 +113,7 @@ def best_window(question_tokens: list[str], text: str, budget: int, idf: dict[st
     spans = clauses(text)
     if not spans:
         return 0, len(text), 0.0
-    weights = {t: (idf or {}).get(t, 1.0) for t in question_tokens}
+    weights = word_weights(question_tokens, idf)
     total = sum(weights.values()) or 1.0
     topic, seen = topic.lower(), seen.lower()
     choose = {t: w * (TUNING.topic_weight if topic and t in topic else 1.0)
@@ -162,7 +167,7 @@ def second_window(question_tokens: list[str], text: str, budget: int, first: tup
 
 def novel_share(question_tokens: list[str], window: str, shown: str, idf: dict[str, float] | None = None) -> float:
     """The IDF-weighted share of the question's words that ``window`` holds and ``shown`` does not."""
-    weights = {t: (idf or {}).get(t, 1.0) for t in question_tokens}
+    weights = word_weights(question_tokens, idf)
     window, shown = window.lower(), shown.lower()
     return sum(w for t, w in weights.items() if t in window and t not in shown) / (sum(weights.values()) or 1.0)
 
