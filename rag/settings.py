@@ -39,6 +39,9 @@ class Settings:
     llm_max_tokens: int = 160
     llm_threads: int = 2
     llm_ctx: int = 4096
+    llm_lookup_draft: int = 8  # local model: tokens drafted from the prompt (llama.cpp's ngram-simple speculation)
+    #                            and checked in one batch; answers copy names and figures from the question and
+    #                            passages. 0: off. Session 33, 50 own questions, 2 cores: generation mean 3.8 → 1.8 s
     top_k: int = 6  # passages retrieved
     context_passages: int = 3  # passages shown to the LLM
     upload_max_mb: float = 50.0  # largest file the UI accepts
@@ -70,7 +73,7 @@ class Settings:
         casts = {f.name: f.type for f in fields(cls)}
         for name in ("embedder", "embed_base_url", "embed_model", "embed_api_key", "embed_timeout", "embed_retries",
                      "chunk_size", "chunk_overlap", "batch_size", "lock_timeout", "llm", "llm_base_url",
-                     "llm_model", "llm_api_key", "llm_max_tokens", "llm_threads", "llm_ctx", "top_k",
+                     "llm_model", "llm_api_key", "llm_max_tokens", "llm_threads", "llm_ctx", "llm_lookup_draft", "top_k",
                      "context_passages", "passage_chars", "upload_max_mb", "max_file_mb", "faiss_ivf_threshold",
                      "faiss_nprobe", "store", "qdrant_url", "qdrant_api_key", "qdrant_collection", "qdrant_shards",
                      "qdrant_replication"):
@@ -114,6 +117,8 @@ class Settings:
             raise ValueError("top_k and context_passages must be >= 1 and passage_chars >= 40")
         if self.batch_size < 1:
             raise ValueError("batch size must be at least 1")
+        if not 0 <= self.llm_lookup_draft <= 64:
+            raise ValueError(f"RAG_LLM_LOOKUP_DRAFT={self.llm_lookup_draft} must be between 0 (off) and 64 tokens")
         if self.qdrant_shards < 0 or self.qdrant_replication < 1:
             raise ValueError("RAG_QDRANT_SHARDS must be >= 0 (0: Qdrant's default) and RAG_QDRANT_REPLICATION >= 1")
         if self.faiss_nprobe < 1 or self.faiss_ivf_threshold < 0:

@@ -37,7 +37,8 @@ def make_chat_model(settings: Settings):
     if settings.llm == "local":
         from .local_server import get_local_server
 
-        server = get_local_server(settings.models_dir, n_ctx=settings.llm_ctx, threads=settings.llm_threads)
+        server = get_local_server(settings.models_dir, n_ctx=settings.llm_ctx, threads=settings.llm_threads,
+                                  lookup_draft=settings.llm_lookup_draft)
         base_url, model, key = server.base_url, "local", "none"
     elif settings.llm == "openai":
         base_url, model, key = settings.llm_base_url, settings.llm_model or "default", settings.llm_api_key or "none"

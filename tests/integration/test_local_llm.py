@@ -124,3 +124,17 @@ def test_a_paraphrase_is_answered_not_refused(assistant):
     choices = assistant.chain().first_token(question, ctx.passages)
     if choices[0].token == "资料" and choices[0].p < 0.3:  # on this CPU the first try refuses, barely
         assert ans.outcome is Outcome.MODEL_RETRY
+
+
+def test_answers_are_drafted_from_the_prompt(assistant):
+    """The local server drafts tokens from the prompt (RAG_LLM_LOOKUP_DRAFT, on by default) and llama.cpp
+    accepts them: a copied sentence is checked several tokens at a time."""
+    from rag.llm.local_server import get_local_server
+
+    assert assistant.settings.llm_lookup_draft > 0
+    server = get_local_server(MODELS)  # the assistant's own (one per process)
+    sentence = "七一路街道办事处为入户大走访选聘了238名网格员，划片包干。"
+    reply = server.chat({"messages": [{"role": "user", "content": f"把这句话原样抄一遍：{sentence}"}],
+                         "max_tokens": 40, "temperature": 0})
+    assert sentence in reply["choices"][0]["message"]["content"]
+    assert reply["timings"]["draft_n_accepted"] > 0, reply["timings"]
