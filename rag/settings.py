@@ -73,10 +73,10 @@ class Settings:
         casts = {f.name: f.type for f in fields(cls)}
         for name in ("embedder", "embed_base_url", "embed_model", "embed_api_key", "embed_timeout", "embed_retries",
                      "chunk_size", "chunk_overlap", "batch_size", "lock_timeout", "llm", "llm_base_url",
-                     "llm_model", "llm_api_key", "llm_max_tokens", "llm_threads", "llm_ctx", "llm_lookup_draft", "top_k",
-                     "context_passages", "passage_chars", "upload_max_mb", "max_file_mb", "faiss_ivf_threshold",
-                     "faiss_nprobe", "store", "qdrant_url", "qdrant_api_key", "qdrant_collection", "qdrant_shards",
-                     "qdrant_replication"):
+                     "llm_model", "llm_api_key", "llm_max_tokens", "llm_threads", "llm_ctx", "llm_lookup_draft",
+                     "top_k", "context_passages", "passage_chars", "upload_max_mb", "max_file_mb",
+                     "faiss_ivf_threshold", "faiss_nprobe", "store", "qdrant_url", "qdrant_api_key",
+                     "qdrant_collection", "qdrant_shards", "qdrant_replication"):
             raw = env.get(f"RAG_{name.upper()}")
             if raw:
                 try:
