@@ -211,7 +211,8 @@ class Answer:
     answer: str
     refused: bool
     citations: list[Citation] = field(default_factory=list)
-    timings: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)  # ms since the question came: retrieve_ms (with the context chosen),
+    # first_token_ms, answered_ms (the model's first answer complete; checks and retries follow), total_ms
     standalone_question: str | None = None
     backend: str = ""
     fallback: str | None = None  # why the extractive answer replaced the model's, if it did

@@ -153,6 +153,7 @@ class Assistant:
             except Exception as exc:  # endpoint down, wrong key, model failed to load: answer from the passages
                 verdict = self._backend_down(exc, ctx)
             else:
+                timings["answered_ms"] = round((time.monotonic() - t0) * 1000)  # then checks and retries
                 answer.prompt_tokens = usage.get("input_tokens")
                 draft, evidence = self.draft("".join(pieces), ctx), self.evidence(ctx)
                 if opens_with_refusal(draft.text):  # read now: the prompt is in the model's cache (a retry
@@ -307,8 +308,11 @@ class Assistant:
             answer.refused = True
             if answer.outcome is not Outcome.BACKEND_DOWN:
                 answer.outcome = Outcome.REFUSED
-        answer.timings = {**timings, "first_token_ms": round((first - t0) * 1000) if first else None,
-                          "total_ms": round((time.monotonic() - t0) * 1000)}
+        # answered_ms: when the model's first answer was complete (None without one); what follows is its checks
+        # and any second request (a retry with one passage, an answer with the refusal banned)
+        answer.timings = {"retrieve_ms": timings["retrieve_ms"],
+                          "first_token_ms": round((first - t0) * 1000) if first else None,
+                          "answered_ms": timings.get("answered_ms"), "total_ms": round((time.monotonic() - t0) * 1000)}
 
     def _retrieve(self, intent: Intent, mode: str, filters: Filters | None) -> list[Hit]:
         """Retrieve for the question; a question in several parts (…？又…？ / 分别…和…) also gets the best

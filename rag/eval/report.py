@@ -154,6 +154,16 @@ def format_table(report: dict) -> str:
         o = a["overall"]
         lines.append(f"refusal precision {o['refusal_precision']}, prompt tokens p50 {o['prompt_tokens_p50']}, "
                      f"retrieve p50 {o['retrieve_ms_p50']} ms")
+        if a.get("by_outcome"):
+            lines.append("")
+            lines.append("Time by outcome (answered = the model's first answer complete; after = its checks and any "
+                         "second request)")
+            lines.append(f"{'outcome':13} {'n':>3} {'1st p50':>8} {'answered':>8} {'after p50':>9} {'after p95':>9} "
+                         f"{'tot p50':>8} {'tot p95':>8}")
+            for name, t in a["by_outcome"].items():
+                lines.append(f"{name:13} {t['n']:>3} {_ms(t['first_token_ms_p50'])} {_ms(t['answered_ms_p50'])} "
+                             f"{_ms(t['after_ms_p50'], 9)} {_ms(t['after_ms_p95'], 9)} {_ms(t['total_ms_p50'])} "
+                             f"{_ms(t['total_ms_p95'])}")
     return "\n".join(lines)
 
 

@@ -124,4 +124,21 @@ def summarise(rows: list[dict], with_answers: bool) -> dict:
         return out
 
     types = sorted({r["type"] for r in rows}, key=lambda t: TYPES.index(t) if t in TYPES else 99)
-    return {"overall": block(rows), "by_type": {t: block([r for r in rows if r["type"] == t]) for t in types}}
+    out = {"overall": block(rows), "by_type": {t: block([r for r in rows if r["type"] == t]) for t in types}}
+    if with_answers:
+        outcomes = sorted({r["outcome"] for r in rows if r.get("outcome")})
+        out["by_outcome"] = {o: latency([r for r in rows if r.get("outcome") == o]) for o in outcomes}
+    return out
+
+
+def latency(rows: list[dict]) -> dict:
+    """Where the time of these answers went: to the first token, to the model's first answer complete, and after
+    it (its checks, and a second request when one was made: a retry with one passage, an answer with the refusal
+    banned). Outcomes differ most in the last part."""
+    after = [r["total_ms"] - r["answered_ms"] for r in rows if r.get("total_ms") is not None
+             and r.get("answered_ms") is not None]
+    return {"n": len(rows), "first_token_ms_p50": percentile([r.get("first_token_ms") for r in rows], 50),
+            "answered_ms_p50": percentile([r.get("answered_ms") for r in rows], 50),
+            "after_ms_p50": percentile(after, 50), "after_ms_p95": percentile(after, 95),
+            "total_ms_p50": percentile([r.get("total_ms") for r in rows], 50),
+            "total_ms_p95": percentile([r.get("total_ms") for r in rows], 95)}

@@ -48,6 +48,28 @@ def test_summarise_hand_made_rows():
     assert s["by_type"]["number"]["n"] == 2
 
 
+def test_time_by_outcome_splits_the_model_answer_from_what_follows_it():
+    """Session 34: the report says where each outcome's time goes; a retry's second request shows after the
+    model's first answer (answered_ms), not in it."""
+    from rag.eval.report import format_table
+
+    row = {"type": "number", "answerable": True, "hit@1": 1.0, "hit@5": 1.0, "hit@10": 1.0, "mrr@10": 1.0,
+           "evidence@5": 1.0, "fact_recall": 1.0, "correct_cited": 1.0, "citation_precision": 1.0, "no_citation": 0.0,
+           "refused": False, "retrieve_ms": 10, "prompt_tokens": 300}
+    rows = [{**row, "outcome": "model", "first_token_ms": 2000, "answered_ms": 4000, "total_ms": 4010},
+            {**row, "outcome": "model_retry", "first_token_ms": 2500, "answered_ms": 3000, "total_ms": 7000},
+            {**row, "outcome": "timeline", "first_token_ms": None, "answered_ms": None, "total_ms": 80}]
+    s = summarise(rows, with_answers=True)
+    by = s["by_outcome"]
+    assert by["model"]["after_ms_p50"] == 10 and by["model_retry"]["after_ms_p50"] == 4000
+    assert by["model_retry"]["answered_ms_p50"] == 3000 and by["model_retry"]["total_ms_p50"] == 7000
+    assert by["timeline"]["after_ms_p50"] is None and by["timeline"]["n"] == 1
+    assert "by_outcome" not in summarise(rows, with_answers=False)
+    table = format_table({"retrieval": {}, "answers": s})
+    line = next(ln for ln in table.splitlines() if ln.startswith("model_retry"))
+    assert line.split() == ["model_retry", "1", "2.50s", "3.00s", "4.00s", "4.00s", "7.00s", "7.00s"]
+
+
 def test_load_questions_rejects_duplicates(tmp_path):
     p = tmp_path / "q.jsonl"
     p.write_text('{"id": "a", "question": "x", "facts": [], "sources": []}\n' * 2, encoding="utf-8")
